@@ -1,0 +1,109 @@
+"""The platform's error model: every error is ``{"error": <message>, "code": <code>}``.
+
+Services raise :class:`ShopError`; :func:`install_error_handlers` turns it, FastAPI's
+validation errors, unknown routes and unexpected exceptions into that shape, so a client
+mistake is never a 500 and never FastAPI's 422 shape.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("shopstack.errors")
+
+
+class ShopError(Exception):
+    """An error with an HTTP status, a machine code, a message and optional extra fields."""
+
+    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.extra = extra
+
+    def body(self) -> dict[str, Any]:
+        return {"error": self.message, "code": self.code, **self.extra}
+
+
+def not_found(message: str) -> ShopError:
+    return ShopError(404, "not_found", message)
+
+
+def invalid_request(detail: str) -> ShopError:
+    return ShopError(400, "invalid_request", f"invalid request body: {detail}")
+
+
+def service_unavailable(service: str) -> ShopError:
+    return ShopError(503, "service_unavailable", f"{service} service unavailable")
+
+
+def forbidden(message: str = "forbidden") -> ShopError:
+    return ShopError(403, "forbidden", message)
+
+
+def unauthorized(message: str) -> ShopError:
+    return ShopError(401, "unauthorized", message)
+
+
+_STATUS_CODES = {
+    400: "invalid_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+}
+
+
+def describe_validation_error(exc: RequestValidationError) -> str:
+    """One readable line for the first problem pydantic found."""
+    errors = exc.errors()
+    if not errors:
+        return "invalid input"
+    first = errors[0]
+    if first.get("type") == "json_invalid":
+        return "malformed JSON"
+    location = [str(part) for part in first.get("loc", ()) if part != "body"]
+    field = ".".join(location)
+    message = str(first.get("msg", "invalid value"))
+    if first.get("type") == "missing":
+        return f"missing field '{field}'" if field else "missing body"
+    return f"field '{field}': {message}" if field else message
+
+
+def _json(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(status_code=status, content=body, headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ShopError)
+    async def _shop_error(_request: Request, exc: ShopError) -> JSONResponse:
+        return _json(exc.status, exc.body())
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return _json(400, invalid_request(describe_validation_error(exc)).body())
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = _STATUS_CODES.get(exc.status_code, "error")
+        message = exc.detail if isinstance(exc.detail, str) else code
+        if exc.status_code == 404 and message == "Not Found":
+            message = "route not found"
+        return _json(
+            exc.status_code, {"error": message, "code": code}, getattr(exc, "headers", None)
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _json(500, {"error": "internal error", "code": "internal"})

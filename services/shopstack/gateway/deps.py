@@ -1,0 +1,25 @@
+"""Dependencies shared by the gateway's routes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from shopstack.downstream import Downstream
+
+
+def downstream(request: Request) -> Downstream:
+    return request.app.state.downstream
+
+
+DownstreamDep = Annotated[Downstream, Depends(downstream)]
+
+
+def user_headers(user_id: int, request: Request) -> dict[str, str]:
+    """Headers for a call made on behalf of a user: identity and the request id."""
+    headers = {"X-User-Id": str(user_id)}
+    request_id = request.scope.get("state", {}).get("request_id")
+    if request_id:
+        headers["X-Request-ID"] = request_id
+    return headers

@@ -1,0 +1,1 @@
+"""Public routes of the gateway, one module per resource."""

@@ -1,0 +1,7 @@
+"""Gateway routes for checkout (placeholder: answers 503 until the checkout saga lands)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["checkout"])

@@ -1,0 +1,75 @@
+"""Settings of one shopstack process, read from the environment when first asked for."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+
+class SettingsError(ValueError):
+    """A setting has a value the platform cannot start with."""
+
+
+def _float_env(name: str, default: float, *, low: float, high: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name}={raw!r} is not a number") from exc
+    if not low <= value <= high:
+        raise SettingsError(f"{name}={raw!r} must be between {low} and {high}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    state_dir: Path
+    database_url: str | None  # PostgreSQL base URL; None = SQLite files in state_dir
+    db_namespace: str
+    redis_url: str | None
+    auth_mode: str
+    jwt_secret: str
+    admin_token: str
+    downstream_timeout_s: float
+    reservation_ttl_s: float
+    payment_failure_rate: float
+    smtp_host: str
+    smtp_port: int
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        auth_mode = os.environ.get("SHOPSTACK_AUTH_MODE", "mock").strip().lower() or "mock"
+        if auth_mode not in ("mock", "jwt"):
+            raise SettingsError(f"SHOPSTACK_AUTH_MODE={auth_mode!r}: expected 'mock' or 'jwt'")
+        jwt_secret = os.environ.get("SHOPSTACK_JWT_SECRET", "")
+        if auth_mode == "jwt" and not jwt_secret:
+            raise SettingsError("SHOPSTACK_AUTH_MODE=jwt needs a non-empty SHOPSTACK_JWT_SECRET")
+        return cls(
+            state_dir=Path(os.environ.get("SHOPSTACK_STATE_DIR", ".shopstack")).resolve(),
+            database_url=os.environ.get("SHOPSTACK_DATABASE_URL") or None,
+            db_namespace=os.environ.get("SHOPSTACK_DB_NAMESPACE", "shopstack"),
+            redis_url=os.environ.get("SHOPSTACK_REDIS_URL") or None,
+            auth_mode=auth_mode,
+            jwt_secret=jwt_secret,
+            admin_token=os.environ.get("SHOPSTACK_ADMIN_TOKEN", ""),
+            downstream_timeout_s=_float_env(
+                "SHOPSTACK_DOWNSTREAM_TIMEOUT_SECONDS", 2.0, low=0.05, high=60
+            ),
+            reservation_ttl_s=_float_env(
+                "SHOPSTACK_RESERVATION_TTL_SECONDS", 300.0, low=0.1, high=86400
+            ),
+            payment_failure_rate=_float_env(
+                "SHOPSTACK_PAYMENT_FAILURE_RATE", 0.0, low=0.0, high=1.0
+            ),
+            smtp_host=os.environ.get("SHOPSTACK_SMTP_HOST", "127.0.0.1"),
+            smtp_port=int(os.environ.get("SHOPSTACK_SMTP_PORT", "1025")),
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings.from_env()
