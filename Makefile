@@ -1,0 +1,63 @@
+# phasebook — the two commands a new user needs are `make report` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+STATE_DIR ?= .shopstack
+PARAMS ?= params/local.yaml
+JOBS ?= 2
+
+.PHONY: help install report test lint lab up down status notebooks bench clean
+
+help:
+	@echo "make report     run the whole notebook suite against the embedded platform -> outputs/<run>/index.html"
+	@echo "make test       ruff + the whole pytest suite"
+	@echo "make lab        JupyterLab with the platform up and params pointing at it"
+	@echo "make up / down  the embedded platform alone (state in $(STATE_DIR)/)"
+	@echo "make notebooks  re-execute and re-save the committed notebooks (after an intended change)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev,load]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+report: install
+	$(BIN)/phasebook run --embedded --jobs $(JOBS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	$(BIN)/pytest -n $(JOBS) --dist loadgroup
+
+up: install
+	$(BIN)/shopstack up --detach --state-dir $(STATE_DIR)
+
+down:
+	@if [ -x $(BIN)/shopstack ]; then $(BIN)/shopstack down --state-dir $(STATE_DIR); fi
+
+status: install
+	$(BIN)/shopstack status --state-dir $(STATE_DIR)
+
+lab: install
+	@test -n "$$SHOPSTACK_ADMIN_TOKEN" || export SHOPSTACK_ADMIN_TOKEN=$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(16))'); \
+	export SHOPSTACK_STATE_DIR=$(abspath $(STATE_DIR)) PHASEBOOK_PARAMS=$(abspath $(PARAMS)); \
+	$(BIN)/shopstack up --detach --fresh --state-dir $(STATE_DIR) && \
+	trap '$(BIN)/shopstack down --state-dir $(STATE_DIR)' EXIT; \
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+notebooks: install
+	$(BIN)/phasebook save-notebooks --embedded
+
+bench: install
+	bash bench/reads.sh
+
+clean: down
+	rm -rf $(STATE_DIR) .pytest_cache .ruff_cache
