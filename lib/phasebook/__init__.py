@@ -1,0 +1,82 @@
+"""phasebook: integration-test plans as parameterized, executed Jupyter notebooks.
+
+    import phasebook
+    s = phasebook.session("03_cart", user_id=user_id)
+
+The exceptions are imported eagerly (they are tiny); everything else is loaded on first use,
+so ``import phasebook`` stays fast and imports neither pandas, SQLAlchemy nor httpx.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .errors import (
+    ApiError,
+    ApiTimeout,
+    ChecksFailed,
+    ConfigError,
+    ControlError,
+    ControlUnavailable,
+    DatabaseError,
+    EventuallyTimeout,
+    MailboxError,
+    PhasebookError,
+    PlatformUnreachable,
+)
+
+if TYPE_CHECKING:
+    from .eventually import eventually
+    from .params import Params, load_params
+    from .response import Response
+    from .session import Session, session
+    from .snapshot import Diff, Snapshot, diff
+
+__all__ = [
+    "ApiError",
+    "ApiTimeout",
+    "ChecksFailed",
+    "ConfigError",
+    "ControlError",
+    "ControlUnavailable",
+    "DatabaseError",
+    "Diff",
+    "EventuallyTimeout",
+    "MailboxError",
+    "Params",
+    "PhasebookError",
+    "PlatformUnreachable",
+    "Response",
+    "Session",
+    "Snapshot",
+    "diff",
+    "eventually",
+    "load_params",
+    "session",
+]
+
+_LAZY = {
+    "Diff": "snapshot",
+    "Params": "params",
+    "Response": "response",
+    "Session": "session",
+    "Snapshot": "snapshot",
+    "diff": "snapshot",
+    "eventually": "eventually",
+    "load_params": "params",
+    "session": "session",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'phasebook' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

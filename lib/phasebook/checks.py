@@ -1,0 +1,247 @@
+"""Checks: record-and-continue assertions, each shown as ✓/✗ and emitted as a check output.
+
+A failed check does not raise: it is displayed (expected vs actual) and recorded under the
+current test id; ``Session.finish()`` raises :class:`ChecksFailed` at the end. Every check
+method returns ``True`` when it passed, so a notebook can skip dependent steps.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from . import compare, jsonpath
+from .display import CHECK_MIME, Emit, emit, escape, jsonable, shorten
+from .redact import Redactor
+from .response import Response
+
+PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
+ANY = object()
+_MARK = {PASSED: ("✓", "#1a7f37"), FAILED: ("✗", "#cf222e"), SKIPPED: ("–", "#6e7781")}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One recorded check, in the shape of the check MIME payload."""
+
+    seq: int
+    test_id: str | None
+    name: str
+    status: str
+    expected: Any
+    actual: Any
+    message: str
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "test_id": self.test_id,
+            "name": self.name,
+            "status": self.status,
+            "expected": self.expected,
+            "actual": self.actual,
+            "message": self.message,
+        }
+
+
+class Checks:
+    """The session's checks (``s.checks``)."""
+
+    def __init__(
+        self,
+        *,
+        redactor: Redactor | None = None,
+        display: Emit = emit,
+        test_id: Callable[[], str | None] = lambda: None,
+    ):
+        self._redactor = redactor or Redactor()
+        self._display = display
+        self._test_id = test_id
+        self.results: list[CheckResult] = []
+
+    # -- the checks ---------------------------------------------------------------------
+
+    def status(self, response: Any, expected: int | Iterable[int]) -> bool:
+        """The response status is ``expected`` (an int, or any of several)."""
+        wanted = (expected,) if isinstance(expected, int) else tuple(expected)
+        label = f"{getattr(response, 'method', '')} {getattr(response, 'path', '')}".strip()
+        actual = getattr(response, "status", response)
+        shown = wanted[0] if len(wanted) == 1 else list(wanted)
+        if actual in wanted:
+            return self._record("status", True, shown, actual, f"{label} → {actual}")
+        body = shorten(getattr(response, "text", ""), 160)
+        message = f"{label}: expected status {shown}, got {actual}" + (f": {body}" if body else "")
+        return self._record("status", False, shown, actual, message)
+
+    def equal(self, name: str, actual: Any, expected: Any) -> bool:
+        """``actual == expected`` (numbers compare by value: 2599.98 == Decimal('2599.98'))."""
+        ok = compare.equal(actual, expected)
+        return self._record(name, ok, expected, actual, _expectation(name, ok, expected, actual))
+
+    def json_path(self, source: Any, path: str, expected: Any, *, name: str | None = None) -> bool:
+        """The value at ``path`` (e.g. ``items[0].quantity``) in a response or object."""
+        data = _data(source)
+        label = name or path
+        try:
+            actual = jsonpath.resolve(data, path)
+        except jsonpath.PathNotFound as exc:
+            return self._record(label, False, expected, None, f"{label}: {exc}")
+        ok = compare.equal(actual, expected)
+        return self._record(label, ok, expected, actual, _expectation(label, ok, expected, actual))
+
+    def subset(
+        self, actual: Any, expected: Any, *, name: str = "subset", contains: bool = False
+    ) -> bool:
+        """``expected`` is contained in ``actual`` (dict keys recursively; lists element-wise,
+        or with ``contains=True`` each expected element matches some actual element)."""
+        data = _data(actual)
+        problems = compare.subset_mismatches(data, expected, contains=contains)
+        message = f"{name}: matches" if not problems else f"{name}: " + "; ".join(problems[:5])
+        return self._record(name, not problems, expected, data, message)
+
+    def money(self, actual: Any, expected: Any, *, name: str = "amount") -> bool:
+        """Amounts equal within 0.005 (compared as Decimal)."""
+        ok = compare.money_equal(actual, expected)
+        return self._record(name, ok, expected, actual, _expectation(name, ok, expected, actual))
+
+    def length(self, obj: Any, n: int, *, name: str = "length") -> bool:
+        """``len(obj) == n``."""
+        try:
+            actual = len(obj)
+        except TypeError:
+            return self._record(name, False, n, None, f"{name}: {type(obj).__name__} has no length")
+        ok = actual == n
+        message = f"{name} == {n}" if ok else f"{name}: expected {n} items, got {actual}"
+        return self._record(name, ok, n, actual, message)
+
+    def unique(self, seq: Iterable[Any], *, name: str = "unique") -> bool:
+        """No value appears twice in ``seq``."""
+        values = list(seq)
+        seen: set[str] = set()
+        duplicates = []
+        for value in values:
+            key = repr(value)
+            if key in seen and value not in duplicates:
+                duplicates.append(value)
+            seen.add(key)
+        ok = not duplicates
+        message = (
+            f"{name}: {len(values)} distinct values" if ok else f"{name}: duplicates {duplicates!r}"
+        )
+        return self._record(name, ok, "no duplicates", duplicates or len(values), message)
+
+    def one_of(self, actual: Any, options: Iterable[Any], *, name: str = "value") -> bool:
+        """``actual`` equals one of ``options``."""
+        choices = list(options)
+        ok = any(compare.equal(actual, option) for option in choices)
+        message = (
+            f"{name} = {actual!r} (one of {choices!r})"
+            if ok
+            else (f"{name}: expected one of {choices!r}, got {actual!r}")
+        )
+        return self._record(name, ok, choices, actual, message)
+
+    def true(self, name: str, condition: Any, detail: str | None = None) -> bool:
+        """``condition`` is truthy; ``detail`` explains what was checked."""
+        ok = bool(condition)
+        message = f"{name}" + (f": {detail}" if detail else "")
+        return self._record(name, ok, True, ok, message if ok else f"{message} (was false)")
+
+    def matches(self, actual: Any, regex: str, *, name: str = "value") -> bool:
+        """The whole of ``str(actual)`` matches ``regex``."""
+        ok = actual is not None and re.fullmatch(regex, str(actual)) is not None
+        message = (
+            f"{name} matches /{regex}/" if ok else (f"{name}: {actual!r} does not match /{regex}/")
+        )
+        return self._record(name, ok, f"/{regex}/", actual, message)
+
+    def changed(self, diff: Any, key: Any, column: str, *, from_: Any = ANY, to: Any = ANY) -> bool:
+        """A snapshot diff shows ``column`` of row ``key`` changed (optionally from → to)."""
+        name = f"{column}[{key}]"
+        change = diff.change(key, column)
+        wanted = {k: v for k, v in (("from", from_), ("to", to)) if v is not ANY}
+        if change is None:
+            return self._record(name, False, wanted or "a change", None, f"{name}: unchanged")
+        actual = {"from": change[0], "to": change[1]}
+        ok = all(compare.equal(actual[k], v) for k, v in wanted.items())
+        message = f"{name}: {change[0]!r} → {change[1]!r}"
+        if not ok:
+            message += f", expected {wanted.get('from', '…')!r} → {wanted.get('to', '…')!r}"
+        return self._record(name, ok, wanted or "a change", actual, message)
+
+    def unchanged(self, diff: Any, *, name: str = "unchanged") -> bool:
+        """A snapshot diff is empty (no row added, removed or changed)."""
+        ok = diff.empty
+        return self._record(name, ok, "no changes", diff.describe(), f"{name}: {diff.describe()}")
+
+    def skip(self, reason: str, *, name: str = "skipped") -> None:
+        """Record a skipped check (shown, counted, never a failure)."""
+        self._record(name, None, None, None, reason)
+
+    # -- recording and showing ---------------------------------------------------------
+
+    def _record(self, name: str, ok: bool | None, expected: Any, actual: Any, message: str) -> bool:
+        status = SKIPPED if ok is None else (PASSED if ok else FAILED)
+        red = self._redactor
+        result = CheckResult(
+            seq=len(self.results) + 1,
+            test_id=self._test_id(),
+            name=red.text(str(name)),
+            status=status,
+            expected=red.value(jsonable(expected)),
+            actual=red.value(jsonable(actual)),
+            message=red.text(message),
+        )
+        self.results.append(result)
+        self._display(render(result))
+        return bool(ok)
+
+    @property
+    def failed(self) -> list[CheckResult]:
+        return [r for r in self.results if r.status == FAILED]
+
+    def counts(self) -> dict[str, int]:
+        return {s: sum(r.status == s for r in self.results) for s in (PASSED, FAILED, SKIPPED)}
+
+    def summary(self):
+        """A DataFrame, one row per check."""
+        import pandas as pd
+
+        columns = list(CheckResult.__dataclass_fields__)
+        return pd.DataFrame([r.payload() for r in self.results], columns=columns)
+
+
+def _data(source: Any) -> Any:
+    """A Response's JSON body (or text), anything else as is."""
+    return source.body() if isinstance(source, Response) else source
+
+
+def _expectation(name: str, ok: bool, expected: Any, actual: Any) -> str:
+    return f"{name} == {expected!r}" if ok else f"{name}: expected {expected!r}, got {actual!r}"
+
+
+def render(result: CheckResult) -> dict[str, Any]:
+    """The MIME bundle of a check: HTML, plain text and the check JSON."""
+    mark, color = _MARK[result.status]
+    test = f"[{result.test_id}] " if result.test_id else ""
+    text = f"{mark} {test}{result.message}"
+    detail = ""
+    if result.status == FAILED:
+        detail = (
+            "<table style='margin-left:1.5em'>"
+            f"<tr><td>expected</td><td><code>{escape(_short(result.expected))}</code></td></tr>"
+            f"<tr><td>actual</td><td><code>{escape(_short(result.actual))}</code></td></tr>"
+            "</table>"
+        )
+    html = (
+        f"<div class='phasebook-check {result.status}'>"
+        f"<span style='color:{color};font-weight:bold'>{mark}</span> "
+        f"<span style='color:#6e7781'>{escape(test)}</span>{escape(result.message)}{detail}</div>"
+    )
+    return {"text/plain": text, "text/html": html, CHECK_MIME: result.payload()}
+
+
+def _short(value: Any) -> str:
+    return shorten(repr(value), 300)

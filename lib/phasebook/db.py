@@ -1,0 +1,158 @@
+"""Read-only database inspection: named SQLAlchemy engines, queries as DataFrames.
+
+SQLite files are opened with ``mode=ro``; PostgreSQL sessions start with
+``default_transaction_read_only=on``; so a notebook cannot change data by accident. Errors
+are translated to :class:`DatabaseError` naming the database (password masked) and a fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError, DatabaseError
+from .redact import Redactor
+from .snapshot import Snapshot
+
+READ_ONLY_OPTION = "-c default_transaction_read_only=on"
+
+
+def read_only_url(url: str):
+    """The SQLAlchemy URL that opens ``url`` read-only (SQLite or PostgreSQL)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_read_only(parsed)
+    if backend in ("postgresql", "postgres"):
+        options = parsed.query.get("options", "")
+        options = " ".join(options) if isinstance(options, tuple) else options
+        merged = f"{options} {READ_ONLY_OPTION}".strip()
+        driver = parsed.drivername if "+" in parsed.drivername else "postgresql+psycopg"
+        return parsed.set(drivername=driver).update_query_dict({"options": merged})
+    raise ConfigError(
+        f"database URL {parsed.render_as_string(hide_password=True)}: only sqlite and "
+        "postgresql can be inspected read-only"
+    )
+
+
+def _sqlite_read_only(parsed):
+    database = parsed.database or ""
+    if not database or database == ":memory:":
+        return parsed
+    if database.startswith("file:"):
+        path = database
+    else:
+        path = f"file:{Path(database).expanduser().resolve()}"
+    query = {**parsed.query, "mode": "ro", "uri": "true"}
+    return parsed.set(database=path, query=query)
+
+
+class Database:
+    """One named database (``s.db["inventory"]``)."""
+
+    def __init__(self, name: str, url: str, *, redactor: Redactor | None = None):
+        self.name = name
+        self._url = url
+        self._redactor = redactor or Redactor()
+        self._engine = None
+
+    @property
+    def url(self) -> str:
+        """The URL with any password masked."""
+        return self._redactor.url(self._url)
+
+    def _connect(self):
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import NullPool
+
+        if self._engine is None:
+            url = read_only_url(self._url)
+            args = {"connect_timeout": 5} if url.get_backend_name() == "postgresql" else {}
+            self._engine = create_engine(url, poolclass=NullPool, connect_args=args)
+        return self._engine.connect()
+
+    def _execute(self, sql: str, params: dict[str, Any]):
+        from sqlalchemy import exc, text
+
+        try:
+            with self._connect() as connection:
+                result = connection.execute(text(sql), params)
+                columns = list(result.keys())
+                rows = [tuple(row) for row in result]
+                return columns, rows
+        except exc.SQLAlchemyError as error:
+            raise self._translate(error, sql) from error
+
+    def _translate(self, error: Exception, sql: str) -> DatabaseError:
+        cause = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        lowered = cause.lower()
+        if "read-only" in lowered or "readonly" in lowered:
+            hint = "inspection is read-only: change data through the API or the admin routes"
+        elif "no such table" in lowered or "does not exist" in lowered:
+            hint = "check the table and column names (CONTRACT.md lists them per service)"
+        else:
+            hint = f"is the database up and databases.{self.name} (or platform.json) right?"
+        return DatabaseError(
+            self._redactor.text(f"database '{self.name}' ({self.url}): {cause} — {hint}")
+        )
+
+    def query(self, sql: str, **params: Any):
+        """Rows of ``sql`` (bind ``:name`` parameters by keyword) as a pandas DataFrame."""
+        import pandas as pd
+
+        columns, rows = self._execute(sql, params)
+        return pd.DataFrame.from_records(rows, columns=columns)
+
+    def scalar(self, sql: str, **params: Any) -> Any:
+        """The first column of the first row (None when there is no row)."""
+        _, rows = self._execute(sql, params)
+        return rows[0][0] if rows else None
+
+    def snapshot(self, sql: str, *, key: str | list[str] | None = None, **params: Any) -> Snapshot:
+        """The rows of ``sql`` now, to :func:`diff` against a later snapshot."""
+        return Snapshot(database=self.name, sql=sql, frame=self.query(sql, **params), key=key)
+
+    def dispose(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def __repr__(self) -> str:
+        return f"<Database {self.name} {self.url}>"
+
+
+class Databases(Mapping[str, Database]):
+    """The named databases of the platform (``s.db``)."""
+
+    def __init__(self, urls: Mapping[str, str], *, redactor: Redactor | None = None):
+        self._redactor = redactor or Redactor()
+        self._databases = {n: Database(n, u, redactor=self._redactor) for n, u in urls.items()}
+
+    def __getitem__(self, name: str) -> Database:
+        try:
+            return self._databases[name]
+        except KeyError:
+            known = ", ".join(sorted(self._databases)) or "none"
+            raise DatabaseError(
+                f"no database named {name!r} (known: {known}) — name it under `databases:` "
+                "in the params file, or start the local platform so platform.json lists it"
+            ) from None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._databases
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._databases)
+
+    def __len__(self) -> int:
+        return len(self._databases)
+
+    def dispose(self) -> None:
+        for database in self._databases.values():
+            database.dispose()
+
+    def __repr__(self) -> str:
+        return f"<Databases {', '.join(self._databases) or '(none)'}>"

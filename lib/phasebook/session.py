@@ -1,0 +1,286 @@
+"""The session: one line of setup per notebook, everything a phase needs behind it.
+
+    s = phasebook.session("03_cart", user_id=user_id)
+
+loads the params file (``PHASEBOOK_PARAMS``), discovers the platform, and wires the API
+client, admin client, databases, mailbox, platform control, checks and journal together.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import uuid
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from .api import AdminClient, ApiClient
+from .checks import Checks
+from .control import PlatformControl
+from .db import Databases
+from .discovery import Target, resolve_target
+from .display import RESULTS_MIME, Emit, emit, escape
+from .errors import ChecksFailed, ConfigError
+from .eventually import eventually
+from .identity import JwtIdentity, MockIdentity
+from .journal import Journal
+from .mailbox import Mailbox
+from .params import Params, load_params
+from .redact import Redactor
+from .snapshot import Diff, Snapshot, diff
+from .tracebacks import install_short_tracebacks
+
+MAX_USER_ID = 2**31 - 1
+_issued_users: set[int] = set()
+
+
+class Session:
+    """Clients, checks and journal of one notebook run (build it with :func:`session`)."""
+
+    def __init__(
+        self,
+        params: Params,
+        target: Target,
+        *,
+        notebook: str = "notebook",
+        user_id: int | None = None,
+        timeout: float | None = None,
+        eventually_timeout: float | None = None,
+        transport: Any = None,
+        display: Emit = emit,
+        control_runner: Callable[..., Any] | None = None,
+    ):
+        self.notebook = notebook
+        self.params = params
+        self.target = target
+        self.redactor = Redactor(params.secrets)
+        self.journal = Journal()
+        self.timings: dict[str, float] = {}
+        self.timeout = timeout or params.request_timeout_s
+        self.eventually_timeout = eventually_timeout or params.eventually_timeout_s
+        self._display = display
+        self._transport = transport
+        self._test_id: str | None = None
+        self._admin: AdminClient | None = None
+        self.checks = Checks(redactor=self.redactor, display=display, test_id=self._current)
+        self.api = ApiClient(
+            target.base_url,
+            identity=self._identity(),
+            user_id=user_id if user_id is not None else self.new_user(),
+            **self._client_options(),
+        )
+        self.db = Databases(target.databases, redactor=self.redactor)
+        self.mail = Mailbox(
+            target.mailbox_url,
+            redactor=self.redactor,
+            timeout=self.timeout,
+            eventually_timeout=self.eventually_timeout,
+            transport=transport,
+            on_success=self._record_timing,
+        )
+        control = {"runner": control_runner} if control_runner else {}
+        self.platform = PlatformControl(target.state_dir, **control)
+
+    def _identity(self):
+        if self.params.auth_mode == "jwt":
+            return JwtIdentity(self.params.jwt_secret or "", self.redactor)
+        return MockIdentity()
+
+    def _client_options(self) -> dict[str, Any]:
+        return {
+            "journal": self.journal,
+            "redactor": self.redactor,
+            "timeout": self.timeout,
+            "transport": self._transport,
+            "test_id": self._current,
+        }
+
+    def _current(self) -> str | None:
+        return self._test_id
+
+    @property
+    def user_id(self) -> int:
+        """The user the API client acts as (a fresh one per session unless given)."""
+        return self.api.user_id  # type: ignore[return-value]
+
+    @property
+    def admin(self) -> AdminClient:
+        """The admin client (test-data setup); needs ``admin_token`` in the params."""
+        if self._admin is None:
+            if not self.params.admin_token:
+                raise ConfigError(
+                    f"{self.params.source}: admin_token: not set — export SHOPSTACK_ADMIN_TOKEN "
+                    "(the platform enables its admin routes only when it is set)"
+                )
+            self._admin = AdminClient(
+                self.target.base_url, token=self.params.admin_token, **self._client_options()
+            )
+        return self._admin
+
+    def test(self, test_id: str, title: str | None = None) -> TestScope:
+        """Make ``test_id`` current (checks and requests are filed under it) and show a heading.
+
+        A plain call switches the current test; ``with s.test(...):`` restores the previous
+        one at the end of the block.
+        """
+        scope = TestScope(self, self._test_id)
+        self._test_id = str(test_id)
+        heading = f"Test {test_id}" + (f" — {title}" if title else "")
+        self._display({"text/plain": f"── {heading}", "text/html": f"<h4>{escape(heading)}</h4>"})
+        return scope
+
+    def new_user(self) -> int:
+        """A fresh random user id in [2**30, 2**31), never repeated in this process."""
+        while True:
+            candidate = 2**30 + secrets.randbelow(2**30 - 1)
+            if candidate not in _issued_users:
+                _issued_users.add(candidate)
+                return candidate
+
+    def unique(self, prefix: str = "key") -> str:
+        """A unique string such as ``checkout-3f9c2a7d1b04`` (idempotency keys, names)."""
+        return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+    def eventually(self, fn: Callable[[], Any], **kwargs: Any) -> Any:
+        """:func:`phasebook.eventually` with the params timeout; records the convergence time."""
+        kwargs.setdefault("timeout", self.eventually_timeout)
+        kwargs.setdefault("on_success", self._record_timing)
+        return eventually(fn, **kwargs)
+
+    def _record_timing(self, description: str, seconds: float) -> None:
+        label = f"{self._test_id} {description}" if self._test_id else description
+        self.timings[self.redactor.text(label)] = round(seconds, 4)
+
+    def snapshot(self, database: str, sql: str, *, key: Any = None, **params: Any) -> Snapshot:
+        """``s.db[database].snapshot(sql, ...)``: rows now, to diff against later."""
+        return self.db[database].snapshot(sql, key=key, **params)
+
+    def diff(self, before: Snapshot, after: Snapshot, *, key: Any = None) -> Diff:
+        """:func:`phasebook.diff`: rows added, removed and changed between two snapshots."""
+        return diff(before, after, key=key)
+
+    def results(self) -> dict[str, Any]:
+        """The results payload (architecture.md), secrets already redacted."""
+        payload = {
+            "version": 1,
+            "notebook": self.notebook,
+            "checks": [r.payload() for r in self.checks.results],
+            "summary": self.checks.counts(),
+            "journal": self.journal.rows(),
+            "timings": dict(self.timings),
+        }
+        return self.redactor.value(payload)  # type: ignore[return-value]
+
+    def finish(self) -> dict[str, Any]:
+        """Show the results (and emit them for the runner); raise ChecksFailed if any failed."""
+        payload = self.results()
+        self._display(_results_bundle(payload))
+        failed = self.checks.failed
+        if failed:
+            tests = list(dict.fromkeys(r.test_id or "(no test id)" for r in failed))
+            lines = "; ".join(f"[{r.test_id}] {r.message}" for r in failed[:5])
+            more = f" (+{len(failed) - 5} more)" if len(failed) > 5 else ""
+            raise ChecksFailed(
+                f"{len(failed)} check(s) failed in {self.notebook}, tests "
+                f"{', '.join(tests)}: {lines}{more}",
+                failed_tests=tests,
+            )
+        return payload
+
+    def close(self) -> None:
+        self.api.close()
+        if self._admin is not None:
+            self._admin.close()
+        self.mail.close()
+        self.db.dispose()
+
+    def __repr__(self) -> str:
+        return (
+            f"<Session {self.notebook} {self.target.base_url} user_id={self.user_id} "
+            f"auth={self.params.auth_mode} params={self.params.source} "
+            f"databases={sorted(self.db)} control={'yes' if self.platform.available else 'no'}>"
+        )
+
+
+class TestScope:
+    """Returned by :meth:`Session.test`; as a context manager it restores the previous test."""
+
+    __test__ = False  # not a pytest test class
+
+    def __init__(self, session: Session, previous: str | None):
+        self._session = session
+        self._previous = previous
+
+    def __enter__(self) -> TestScope:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._session._test_id = self._previous
+
+
+def _results_bundle(payload: dict[str, Any]) -> dict[str, Any]:
+    counts = payload["summary"]
+    line = f"{counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped"
+    failed = [c for c in payload["checks"] if c["status"] == "failed"]
+    items = "".join(f"<li>[{escape(c['test_id'])}] {escape(c['message'])}</li>" for c in failed)
+    color = "#cf222e" if failed else "#1a7f37"
+    html = (
+        f"<div class='phasebook-results'><b style='color:{color}'>{escape(payload['notebook'])}: "
+        f"{escape(line)}</b>{f'<ul>{items}</ul>' if items else ''}</div>"
+    )
+    return {
+        "text/plain": f"{payload['notebook']}: {line}",
+        "text/html": html,
+        RESULTS_MIME: payload,
+    }
+
+
+def session(
+    notebook: str | None = None,
+    *,
+    user_id: int | None = None,
+    timeout: float | None = None,
+    eventually_timeout: float | None = None,
+    params: str | os.PathLike | None = None,
+    environ: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    transport: Any = None,
+    display: Emit | None = None,
+) -> Session:
+    """Build the notebook's :class:`Session` from the params file.
+
+    Overrides (safe as papermill parameters: none is a secret): ``user_id`` (default: a
+    fresh one), ``timeout`` (request timeout, s), ``eventually_timeout`` (s), ``params`` (a
+    params file instead of ``PHASEBOOK_PARAMS``). ``environ``, ``cwd``, ``transport`` and
+    ``display`` exist for tests.
+    """
+    _check_overrides(user_id=user_id, timeout=timeout, eventually_timeout=eventually_timeout)
+    loaded = load_params(params, environ=environ, cwd=cwd)
+    target = resolve_target(loaded)
+    install_short_tracebacks()
+    return Session(
+        loaded,
+        target,
+        notebook=notebook or "notebook",
+        user_id=user_id,
+        timeout=timeout,
+        eventually_timeout=eventually_timeout,
+        transport=transport,
+        display=display or emit,
+    )
+
+
+def _check_overrides(*, user_id: Any, timeout: Any, eventually_timeout: Any) -> None:
+    if user_id is not None and (
+        isinstance(user_id, bool) or not isinstance(user_id, int) or not 0 < user_id <= MAX_USER_ID
+    ):
+        raise ConfigError(
+            f"session(user_id={user_id!r}): expected a positive integer below 2**31, or None "
+            "for a fresh user"
+        )
+    for name, value in (("timeout", timeout), ("eventually_timeout", eventually_timeout)):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int | float) or value <= 0
+        ):
+            raise ConfigError(f"session({name}={value!r}): expected a positive number of seconds")
