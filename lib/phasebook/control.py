@@ -42,6 +42,10 @@ class PlatformControl:
         """Stop ``service``'s process (it stays stopped until :meth:`start`)."""
         return self._run("stop", service)
 
+    def kill(self, service: str) -> str:
+        """Kill ``service``'s process abruptly (SIGKILL), e.g. to crash a saga mid-way."""
+        return self._run("kill", service)
+
     def start(self, service: str) -> str:
         """Start a stopped service again and wait for its health."""
         return self._run("start", service)
@@ -60,7 +64,7 @@ class PlatformControl:
 
     def logs(self, service: str, *, tail: int = 50) -> str:
         """The last ``tail`` lines of ``service``'s log."""
-        return self._run("logs", service, "--tail", str(int(tail)))
+        return self._run("logs", service, "-n", str(int(tail)))
 
     def pids(self) -> dict[str, int]:
         """``{service: pid}`` from platform.json (re-read: stop/start change pids)."""
