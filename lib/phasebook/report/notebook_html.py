@@ -1,0 +1,29 @@
+"""Executed notebook → self-contained HTML that renders offline.
+
+Uses ``templates/notebook.html.j2``: nbconvert's ``lab`` template without the blocks that
+load require.js, MathJax, mermaid and the widget manager from CDNs, and with an
+``<a id="cell-N">`` anchor before every cell (N = index in the executed notebook).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def notebook_html(nb: Mapping) -> str:
+    """The HTML page of executed notebook ``nb``."""
+    exporter = HTMLExporter(
+        template_name="lab",
+        template_file="notebook.html.j2",
+        extra_template_basedirs=[str(TEMPLATES)],
+        extra_template_paths=[str(TEMPLATES)],
+        embed_images=True,
+    )
+    body, _ = exporter.from_notebook_node(nbformat.from_dict(dict(nb)))
+    return body

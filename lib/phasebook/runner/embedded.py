@@ -1,0 +1,89 @@
+"""``--embedded``: a fresh shopstack for one run, always taken down afterwards.
+
+Starts ``python -m shopstack.cli up --ports auto --fresh --state-dir TMP --detach`` with a
+random ``SHOPSTACK_ADMIN_TOKEN``, reads ``TMP/platform.json``, and on leaving the ``with``
+block (normal end, failure, Ctrl-C) runs ``shopstack down --state-dir TMP``.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from phasebook.errors import PlatformUnreachable
+
+SHOPSTACK_MODULE = "shopstack.cli"
+
+
+@dataclass(frozen=True)
+class EmbeddedPlatform:
+    """A running embedded platform: where it lives and what kernels must be told."""
+
+    state_dir: Path
+    admin_token: str
+    gateway_url: str
+
+    def kernel_env(self) -> dict[str, str]:
+        """The variables that hand this platform to kernels (see docs/architecture.md)."""
+        return {
+            "SHOPSTACK_STATE_DIR": str(self.state_dir),
+            "SHOPSTACK_ADMIN_TOKEN": self.admin_token,
+        }
+
+
+@contextmanager
+def embedded_platform(
+    env: Mapping[str, str], *, module: str = SHOPSTACK_MODULE, up_timeout: float = 180.0
+) -> Iterator[EmbeddedPlatform]:
+    """Start shopstack on free ports in a temp state dir; take it down on exit."""
+    state_dir = Path(tempfile.mkdtemp(prefix="phasebook-shopstack-"))
+    token = secrets.token_hex(16)
+    platform_env = {**env, "SHOPSTACK_ADMIN_TOKEN": token}
+    base = [sys.executable, "-m", module]
+    up = [*base, "up", "--ports", "auto", "--fresh", "--state-dir", str(state_dir), "--detach"]
+    try:
+        _run(up, platform_env, up_timeout, "start")
+        yield EmbeddedPlatform(state_dir, token, _gateway_url(state_dir))
+    finally:
+        _down([*base, "down", "--state-dir", str(state_dir)], platform_env)
+        shutil.rmtree(state_dir, ignore_errors=True)
+
+
+def _run(cmd: list[str], env: Mapping[str, str], timeout: float, verb: str) -> None:
+    try:
+        proc = subprocess.run(
+            cmd, env=dict(env), capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise PlatformUnreachable(
+            f"embedded platform did not {verb} within {timeout:g} s ({' '.join(cmd[2:4])})"
+        ) from exc
+    if proc.returncode != 0:
+        lines = (proc.stderr or proc.stdout or "").strip().splitlines()
+        last = lines[-1] if lines else f"exit code {proc.returncode}"
+        raise PlatformUnreachable(f"embedded platform failed to {verb}: {last}")
+
+
+def _down(cmd: list[str], env: Mapping[str, str]) -> None:
+    try:
+        _run(cmd, env, 60.0, "stop")
+    except PlatformUnreachable as exc:
+        print(f"phasebook: warning: {exc}", file=sys.stderr)
+
+
+def _gateway_url(state_dir: Path) -> str:
+    platform_json = state_dir / "platform.json"
+    try:
+        return json.loads(platform_json.read_text(encoding="utf-8"))["gateway_url"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise PlatformUnreachable(
+            f"embedded platform started but {platform_json} is missing or invalid ({exc})"
+        ) from exc

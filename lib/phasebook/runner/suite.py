@@ -1,0 +1,150 @@
+"""``run_suite``: select notebooks, make sure the platform answers, execute, report.
+
+Exit codes (returned in :class:`SuiteOutcome`): 0 every notebook passed, 1 a check or a
+cell failed. Usage/params problems raise ConfigError (the CLI maps it to 2) and an
+unreachable platform raises PlatformUnreachable (3), before anything is executed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from phasebook.report.results import NotebookResult
+from phasebook.report.run import RunInfo
+from phasebook.report.scrub import Scrubber
+from phasebook.report.write import write_run_report
+from phasebook.runner.collect import collect_result
+from phasebook.runner.discovery import select_suite
+from phasebook.runner.embedded import EmbeddedPlatform, embedded_platform
+from phasebook.runner.execute import NotebookJob, ProcessRegistry, execute_notebook
+from phasebook.runner.paths import default_out_dir, display_path
+from phasebook.runner.preflight import check_health, read_params_yaml, resolve_base_url
+from phasebook.runner.progress import Progress
+
+DEFAULT_TIMEOUT = 600.0
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Everything ``phasebook run`` was asked to do (paths already absolute)."""
+
+    root: Path
+    params_file: Path
+    notebooks_dir: Path
+    out_dir: Path | None = None
+    patterns: tuple[str, ...] = ()
+    parameters: dict = field(default_factory=dict)
+    jobs: int = 1
+    timeout: float = DEFAULT_TIMEOUT
+    embedded: bool = False
+
+
+@dataclass(frozen=True)
+class SuiteOutcome:
+    exit_code: int
+    out_dir: Path
+    results: list[NotebookResult]
+
+
+def run_suite(
+    options: RunOptions, *, progress: Progress | None = None, environ: Mapping | None = None
+) -> SuiteOutcome:
+    """Run the selected notebooks and write the report; see the module doc for errors."""
+    environ = dict(os.environ if environ is None else environ)
+    notebooks = select_suite(options.notebooks_dir, options.patterns)
+    read_params_yaml(options.params_file)
+    shown_params = display_path(options.params_file, options.root)
+    started, clock = datetime.now().astimezone(), time.monotonic()
+    with _platform(options, environ) as platform:
+        env = _kernel_env(options, environ, platform)
+        base_url = resolve_base_url(options.params_file, env)
+        check_health(base_url, shown_params)
+        progress = progress or Progress(width=max(len(nb.stem) for nb in notebooks))
+        out_dir = options.out_dir or default_out_dir(options.root, started)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        progress.line(
+            f"phasebook: {len(notebooks)} notebook(s) against {base_url}"
+            f"{' (embedded)' if platform else ''}, jobs={options.jobs} → {out_dir}"
+        )
+        scrubber = Scrubber.from_env(env, [platform.admin_token] if platform else [])
+        jobs = [_job(nb, options, out_dir, env) for nb in notebooks]
+        results = _execute_all(jobs, options.jobs, scrubber, progress)
+    run = _run_info(options, shown_params, base_url, started, time.monotonic() - clock)
+    write_run_report(out_dir, run, results, scrubber)
+    progress.summary(results, display_path(out_dir, options.root))
+    exit_code = 0 if all(r.status == "passed" for r in results) else 1
+    return SuiteOutcome(exit_code, out_dir, results)
+
+
+def _run_info(
+    options: RunOptions, params: str, base_url: str, started: datetime, seconds: float
+) -> RunInfo:
+    return RunInfo(
+        started_at=started.isoformat(timespec="seconds"),
+        params_file=params,
+        platform_url=base_url,
+        embedded=options.embedded,
+        finished_at=datetime.now().astimezone().isoformat(timespec="seconds"),
+        duration_s=round(seconds, 3),
+        selection=list(options.patterns),
+        parameters=dict(options.parameters),
+    )
+
+
+@contextlib.contextmanager
+def _platform(options: RunOptions, environ: Mapping) -> Iterator[EmbeddedPlatform | None]:
+    if not options.embedded:
+        yield None
+        return
+    with embedded_platform(environ) as platform:
+        yield platform
+
+
+def _kernel_env(options: RunOptions, environ: Mapping, platform: EmbeddedPlatform | None) -> dict:
+    env = {**environ, "PHASEBOOK_PARAMS": str(options.params_file)}
+    if platform is not None:
+        env.update(platform.kernel_env())
+    return env
+
+
+def _job(notebook: Path, options: RunOptions, out_dir: Path, env: dict) -> NotebookJob:
+    return NotebookJob(
+        name=notebook.stem,
+        input_path=notebook,
+        output_path=out_dir / notebook.name,
+        parameters=dict(options.parameters),
+        cwd=notebook.parent,
+        cell_timeout=options.timeout,
+        wall_timeout=options.timeout,
+        env=env,
+    )
+
+
+def _execute_all(
+    jobs: list[NotebookJob], workers: int, scrubber: Scrubber, progress: Progress
+) -> list[NotebookResult]:
+    registry = ProcessRegistry()
+
+    def run_one(job: NotebookJob) -> NotebookResult:
+        progress.started(job.name)
+        result = collect_result(job, execute_notebook(job, registry), scrubber)
+        progress.finished(result)
+        return result
+
+    pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="phasebook")
+    try:
+        futures = [pool.submit(run_one, job) for job in jobs]
+        results = [future.result() for future in futures]
+    except BaseException:  # Ctrl-C included: no worker or kernel may outlive the run
+        registry.kill_all()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return results
