@@ -40,6 +40,10 @@ def invalid_request(detail: str) -> ShopError:
     return ShopError(400, "invalid_request", f"invalid request body: {detail}")
 
 
+def invalid_product_id() -> ShopError:
+    return ShopError(400, "invalid_product_id", "product_id must be a positive integer")
+
+
 def service_unavailable(service: str) -> ShopError:
     return ShopError(503, "service_unavailable", f"{service} service unavailable")
 
@@ -80,6 +84,17 @@ def describe_validation_error(exc: RequestValidationError) -> str:
     return f"field '{field}': {message}" if field else message
 
 
+def validation_error(exc: RequestValidationError) -> ShopError:
+    """The contract's error for what pydantic rejected: a product id that is not an integer
+    (in a path or a body) has its own code; anything else is ``invalid_request``."""
+    errors = exc.errors()
+    first = errors[0] if errors else {}
+    location = first.get("loc", ())
+    if location and location[-1] == "product_id" and first.get("type") != "missing":
+        return invalid_product_id()
+    return invalid_request(describe_validation_error(exc))
+
+
 def _json(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse(status_code=status, content=body, headers=headers)
 
@@ -91,7 +106,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        return _json(400, invalid_request(describe_validation_error(exc)).body())
+        return _json(400, validation_error(exc).body())
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:

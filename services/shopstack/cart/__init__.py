@@ -1,0 +1,1 @@
+"""The cart service: one cart per user, prices from the catalog, reads cached without races."""

@@ -1,0 +1,126 @@
+"""Carts in SQL. Every change runs in one write transaction that locks the user's cart row,
+so concurrent changes to one cart apply one after the other."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+
+from shopstack.cart.domain import Cart, CartLine, new_cart
+from shopstack.cart.tables import cart_items, carts, processed_events
+from shopstack.db import is_sqlite, write_transaction
+from shopstack.errors import not_found
+from shopstack.wire import utcnow
+
+
+class CartRepository:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._insert = sqlite.insert if is_sqlite(engine) else postgresql.insert
+
+    def get(self, user_id: int) -> Cart | None:
+        with self.engine.connect() as conn:
+            return _load(conn, user_id)
+
+    def change(self, user_id: int, mutate: Callable[[Cart], None], *, create: bool) -> Cart:
+        """Apply ``mutate`` to the user's cart (created first if ``create``) and store it."""
+        with write_transaction(self.engine) as conn:
+            cart = _load(conn, user_id, for_update=True)
+            if cart is None and create:
+                self._create(conn, user_id)
+                cart = _load(conn, user_id, for_update=True)
+            if cart is None:
+                raise not_found("item not found in cart")
+            before = {line.product_id: line.quantity for line in cart.lines}
+            mutate(cart)
+            _store(conn, cart, before)
+        return cart
+
+    def _create(self, conn: Connection, user_id: int) -> None:
+        fresh = new_cart(user_id, now=utcnow())
+        row = {
+            "id": fresh.id,
+            "user_id": user_id,
+            "created_at": fresh.created_at,
+            "updated_at": fresh.updated_at,
+        }
+        conn.execute(self._insert(carts).values(**row).on_conflict_do_nothing())
+
+    def clear(self, user_id: int) -> None:
+        with write_transaction(self.engine) as conn:
+            _delete_cart(conn, user_id)
+
+    def consume_checkout_completed(self, event_id: str, *, user_id: int, cart_id: str) -> str:
+        """Clear the user's cart if it is the one checked out; once per event id."""
+        with write_transaction(self.engine) as conn:
+            claim = self._insert(processed_events).values(event_id=event_id, processed_at=utcnow())
+            if conn.execute(claim.on_conflict_do_nothing()).rowcount == 0:
+                return "duplicate"
+            current = conn.execute(
+                select(carts.c.id).where(carts.c.user_id == user_id)
+            ).scalar_one_or_none()
+            if current is None or current != cart_id:
+                return "ignored"
+            _delete_cart(conn, user_id)
+        return "applied"
+
+
+def _load(conn: Connection, user_id: int, *, for_update: bool = False) -> Cart | None:
+    query = select(carts).where(carts.c.user_id == user_id)
+    if for_update:
+        query = query.with_for_update()
+    row = conn.execute(query).mappings().first()
+    if row is None:
+        return None
+    lines = conn.execute(
+        select(cart_items)
+        .where(cart_items.c.cart_id == row["id"])
+        .order_by(cart_items.c.added_at, cart_items.c.product_id)
+    ).mappings()
+    return Cart(
+        id=row["id"],
+        user_id=row["user_id"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        lines=[CartLine(line["product_id"], line["quantity"], line["added_at"]) for line in lines],
+    )
+
+
+def _store(conn: Connection, cart: Cart, before: dict[int, int]) -> None:
+    after = {line.product_id: line for line in cart.lines}
+    gone = [product_id for product_id in before if product_id not in after]
+    if gone:
+        conn.execute(
+            delete(cart_items).where(
+                cart_items.c.cart_id == cart.id, cart_items.c.product_id.in_(gone)
+            )
+        )
+    for product_id, line in after.items():
+        if product_id not in before:
+            conn.execute(
+                cart_items.insert().values(
+                    cart_id=cart.id,
+                    product_id=product_id,
+                    quantity=line.quantity,
+                    added_at=line.added_at,
+                )
+            )
+        elif before[product_id] != line.quantity:
+            conn.execute(
+                update(cart_items)
+                .where(cart_items.c.cart_id == cart.id, cart_items.c.product_id == product_id)
+                .values(quantity=line.quantity)
+            )
+    conn.execute(update(carts).where(carts.c.id == cart.id).values(updated_at=cart.updated_at))
+
+
+def _delete_cart(conn: Connection, user_id: int) -> None:
+    cart_id = conn.execute(
+        select(carts.c.id).where(carts.c.user_id == user_id)
+    ).scalar_one_or_none()
+    if cart_id is not None:
+        conn.execute(delete(cart_items).where(cart_items.c.cart_id == cart_id))
+        conn.execute(delete(carts).where(carts.c.id == cart_id))

@@ -1,0 +1,1 @@
+"""The catalog service: products, read-heavy, with the listing cached in memory."""

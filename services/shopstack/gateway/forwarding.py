@@ -1,0 +1,44 @@
+"""Passing a service's answer through the gateway unchanged, and the error docs of a route."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from fastapi.responses import Response
+
+from shopstack.errors import invalid_product_id
+from shopstack.gateway.schemas import ErrorPublic
+
+MAX_ID = 2**63 - 1
+
+_DESCRIPTIONS = {
+    400: "invalid request (see `code`)",
+    401: "missing or invalid credentials",
+    403: "not allowed",
+    404: "not found",
+    409: "conflict",
+    503: "a service behind the gateway is unavailable",
+}
+
+
+def relay(response: httpx.Response) -> Response:
+    """The service's status and JSON body, as they are."""
+    return Response(
+        content=response.content,
+        status_code=response.status_code,
+        media_type=response.headers.get("content-type", "application/json"),
+    )
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` for a route: each status documented with the error body."""
+    return {
+        status: {"model": ErrorPublic, "description": _DESCRIPTIONS[status]} for status in statuses
+    }
+
+
+def checked_product_id(product_id: int) -> int:
+    if not 0 < product_id <= MAX_ID:
+        raise invalid_product_id()
+    return product_id

@@ -1,0 +1,102 @@
+"""``/api/v1/cart``: the caller's cart, forwarded to the cart service with their identity."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from shopstack.gateway.deps import DownstreamDep, user_headers
+from shopstack.gateway.forwarding import checked_product_id, errors, relay
+from shopstack.gateway.identity import CurrentUser
+from shopstack.gateway.schemas import CartItemCreate, CartItemUpdate, CartPublic
+
+router = APIRouter(prefix="/api/v1/cart", tags=["cart"])
+
+_CHANGE_ERRORS = errors(400, 401, 404, 503)
+
+
+@router.get("", response_model=CartPublic, summary="The caller's cart", responses=errors(401, 503))
+async def get_cart(user: CurrentUser, request: Request, downstream: DownstreamDep) -> Response:
+    response = await downstream.call(
+        "cart", "GET", "/cart", headers=user_headers(user, request), idempotent=True
+    )
+    return relay(response)
+
+
+@router.post(
+    "/items",
+    response_model=CartPublic,
+    summary="Add a product (adds to the quantity of one already in the cart)",
+    responses=_CHANGE_ERRORS,
+)
+async def add_item(
+    body: CartItemCreate, user: CurrentUser, request: Request, downstream: DownstreamDep
+) -> Response:
+    checked_product_id(body.product_id)
+    response = await downstream.call(
+        "cart",
+        "POST",
+        "/cart/items",
+        json=body.model_dump(),
+        headers=user_headers(user, request),
+        idempotent=False,
+    )
+    return relay(response)
+
+
+@router.put(
+    "/items/{product_id}",
+    response_model=CartPublic,
+    summary="Set the quantity of a product in the cart",
+    responses=_CHANGE_ERRORS,
+)
+async def set_quantity(
+    product_id: int,
+    body: CartItemUpdate,
+    user: CurrentUser,
+    request: Request,
+    downstream: DownstreamDep,
+) -> Response:
+    checked_product_id(product_id)
+    response = await downstream.call(
+        "cart",
+        "PUT",
+        f"/cart/items/{product_id}",
+        json=body.model_dump(),
+        headers=user_headers(user, request),
+        idempotent=True,
+    )
+    return relay(response)
+
+
+@router.delete(
+    "/items/{product_id}",
+    response_model=CartPublic,
+    summary="Remove a product from the cart",
+    responses=_CHANGE_ERRORS,
+)
+async def remove_item(
+    product_id: int, user: CurrentUser, request: Request, downstream: DownstreamDep
+) -> Response:
+    checked_product_id(product_id)
+    response = await downstream.call(
+        "cart",
+        "DELETE",
+        f"/cart/items/{product_id}",
+        headers=user_headers(user, request),
+        idempotent=True,
+    )
+    return relay(response)
+
+
+@router.delete(
+    "",
+    response_model=CartPublic,
+    summary="Empty the cart (the next item starts a new cart id)",
+    responses=errors(401, 503),
+)
+async def clear_cart(user: CurrentUser, request: Request, downstream: DownstreamDep) -> Response:
+    response = await downstream.call(
+        "cart", "DELETE", "/cart", headers=user_headers(user, request), idempotent=True
+    )
+    return relay(response)
