@@ -1,0 +1,106 @@
+from decimal import Decimal
+
+import pytest
+
+from phasebook.checks import Checks
+from phasebook.display import CHECK_MIME
+from phasebook.redact import Redactor
+from phasebook.response import Response
+
+
+def response(status=200, text='{"items": [{"product_id": 1, "quantity": 2}], "total_price": 2599.98}'):
+    return Response(method="POST", path="/api/v1/cart/items", url="http://gw/x", status=status,
+                    headers={}, text=text, elapsed_ms=1.0, request_id="r")
+
+
+@pytest.fixture
+def checks(shown):
+    current = {"id": "3.2"}
+    made = Checks(redactor=Redactor(["s3cret"]), display=shown, test_id=lambda: current["id"])
+    made.current = current
+    return made
+
+
+def test_passing_status_check_is_recorded_and_emitted(checks, shown):
+    assert checks.status(response(), 200) is True
+    payload = shown.of(CHECK_MIME)[0]
+    assert payload == {"seq": 1, "test_id": "3.2", "name": "status", "status": "passed",
+                       "expected": 200, "actual": 200,
+                       "message": "POST /api/v1/cart/items → 200"}
+    assert shown[0]["text/plain"] == "✓ [3.2] POST /api/v1/cart/items → 200"
+
+
+def test_failing_status_check_shows_expected_actual_and_body(checks, shown):
+    assert checks.status(response(400, '{"error": "bad"}'), (200, 201)) is False
+    bundle = shown[0]
+    assert bundle["text/plain"].startswith("✗ [3.2] POST /api/v1/cart/items: expected status "
+                                           "[200, 201], got 400")
+    assert "expected" in bundle["text/html"] and "actual" in bundle["text/html"]
+    assert bundle[CHECK_MIME]["status"] == "failed"
+
+
+def test_checks_continue_after_a_failure_and_file_under_current_test(checks):
+    checks.equal("total_items", 1, 2)
+    checks.current["id"] = "3.3"
+    checks.equal("total_items", 2, 2)
+    assert [(r.test_id, r.status) for r in checks.results] == [("3.2", "failed"),
+                                                                ("3.3", "passed")]
+    assert [r.seq for r in checks.results] == [1, 2]
+
+
+def test_equal_compares_decimal_and_float_and_payload_is_json_safe(checks, shown):
+    assert checks.equal("total_price", Decimal("2599.98"), 2599.98)
+    assert shown.of(CHECK_MIME)[0]["actual"] == 2599.98
+
+
+def test_json_path_reads_into_a_response(checks):
+    assert checks.json_path(response(), "items[0].quantity", 2)
+    assert not checks.json_path(response(), "items[1].quantity", 2)
+    assert "items has 1 items, no [1]" in checks.results[-1].message
+
+
+def test_subset_reports_the_mismatching_path(checks):
+    assert checks.subset(response(), {"items": [{"product_id": 1}]})
+    assert not checks.subset(response(), {"items": [{"quantity": 3}]}, name="cart")
+    assert checks.results[-1].message == "cart: items[0].quantity: expected 3, got 2"
+
+
+def test_money_tolerates_float_noise(checks):
+    assert checks.money(2599.9800000000001, "2599.98", name="total")
+    assert not checks.money(2599.97, "2599.98", name="total")
+
+
+def test_length_unique_one_of_true_matches(checks):
+    assert checks.length([1, 2, 3], 3)
+    assert not checks.length(None, 1)
+    assert checks.unique(["a", "b"])
+    assert not checks.unique(["a", "b", "a"])
+    assert "duplicates ['a']" in checks.results[-1].message
+    assert checks.one_of("FAILED", ["COMPLETED", "FAILED"], name="status")
+    assert not checks.true("consistent", False, "stock never negative")
+    assert checks.matches("0b7e6c1e", r"[0-9a-f]{8}")
+    assert not checks.matches("x0b7e6c1e", r"[0-9a-f]{8}")
+
+
+def test_skip_is_recorded_as_skipped_not_failed(checks, shown):
+    checks.skip("platform control unavailable")
+    assert checks.counts() == {"passed": 0, "failed": 0, "skipped": 1}
+    assert shown.of(CHECK_MIME)[0]["status"] == "skipped"
+
+
+def test_secrets_never_reach_check_outputs(checks, shown):
+    checks.equal("token", "Bearer s3cret", "other")
+    text = repr(shown) + repr(checks.summary().to_dict())
+    assert "s3cret" not in text and "***" in text
+
+
+def test_summary_is_a_frame_with_one_row_per_check(checks):
+    checks.equal("a", 1, 1)
+    checks.equal("b", 1, 2)
+    frame = checks.summary()
+    assert list(frame["status"]) == ["passed", "failed"]
+
+
+def test_display_outside_ipython_prints_text(capsys):
+    Checks().equal("answer", 42, 42)
+    assert "✓ answer == 42" in capsys.readouterr().out

@@ -1,0 +1,44 @@
+from phasebook.redact import MASK, Redactor, is_secret_name
+
+
+def test_registered_secret_is_masked_inside_text():
+    red = Redactor(["hunter2"])
+    assert red.text("password is hunter2, ok") == f"password is {MASK}, ok"
+
+
+def test_longer_secret_wins_over_its_prefix():
+    red = Redactor(["abc", "abcdef"])
+    assert red.text("xabcdefx") == f"x{MASK}x"
+
+
+def test_json_bodies_are_masked_recursively_in_keys_and_values():
+    red = Redactor(["tok-123"])
+    body = {"a": ["x tok-123 y", {"tok-123": 5}], "n": 3, "none": None}
+    assert red.value(body) == {"a": [f"x {MASK} y", {MASK: 5}], "n": 3, "none": None}
+
+
+def test_sensitive_headers_are_masked_whatever_their_value():
+    red = Redactor()
+    headers = red.headers({"Authorization": "Bearer x", "Cookie": "a=b", "set-cookie": "c",
+                           "Content-Type": "application/json"})
+    assert headers == {"Authorization": MASK, "Cookie": MASK, "set-cookie": MASK,
+                       "Content-Type": "application/json"}
+
+
+def test_secret_value_in_an_ordinary_header_is_masked():
+    assert Redactor(["s3"]).headers([("X-Echo", "s3!")]) == {"X-Echo": f"{MASK}!"}
+
+
+def test_url_password_is_masked_even_when_not_registered():
+    red = Redactor()
+    assert red.url("postgresql://qa:pw@db:5432/shop") == f"postgresql://qa:{MASK}@db:5432/shop"
+
+
+def test_empty_secrets_are_ignored():
+    red = Redactor(["", None])
+    assert red.text("anything") == "anything"
+
+
+def test_secret_names_are_recognised():
+    assert is_secret_name("jwt_secret") and is_secret_name("ADMIN_TOKEN")
+    assert is_secret_name("db_password") and not is_secret_name("base_url")
