@@ -27,10 +27,10 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from .eventually import eventually
     from .params import Params, load_params
+    from .polling import eventually
     from .response import Response
-    from .session import Session, session
+    from .sessions import Session, session
     from .snapshot import Diff, Snapshot, diff
 
 __all__ = [
@@ -60,12 +60,12 @@ _LAZY = {
     "Diff": "snapshot",
     "Params": "params",
     "Response": "response",
-    "Session": "session",
+    "Session": "sessions",
     "Snapshot": "snapshot",
     "diff": "snapshot",
-    "eventually": "eventually",
+    "eventually": "polling",
     "load_params": "params",
-    "session": "session",
+    "session": "sessions",
 }
 
 

@@ -14,7 +14,7 @@ import httpx
 
 from .display import escape
 from .errors import MailboxError
-from .eventually import eventually
+from .polling import eventually
 from .redact import Redactor
 
 

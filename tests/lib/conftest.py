@@ -40,22 +40,42 @@ def write_params(repo: Path):
 
 def platform_document(state_dir: Path, **overrides) -> dict:
     services = {
-        "gateway": {"url": "http://127.0.0.1:18080", "port": 18080, "pid": 4001,
-                    "database_url": None},
-        "inventory": {"url": "http://127.0.0.1:50053", "port": 50053, "pid": 4002,
-                      "database_url": f"sqlite:///{state_dir}/inventory.db"},
-        "checkout": {"url": "http://127.0.0.1:50056", "port": 50056, "pid": 4003,
-                     "database_url": f"sqlite:///{state_dir}/checkout.db"},
-        "mailsink": {"url": "http://127.0.0.1:18025", "port": 18025, "smtp_port": 11025,
-                     "pid": 4004, "database_url": None},
+        "gateway": {
+            "url": "http://127.0.0.1:18080",
+            "port": 18080,
+            "pid": 4001,
+            "database_url": None,
+        },
+        "inventory": {
+            "url": "http://127.0.0.1:50053",
+            "port": 50053,
+            "pid": 4002,
+            "database_url": f"sqlite:///{state_dir}/inventory.db",
+        },
+        "checkout": {
+            "url": "http://127.0.0.1:50056",
+            "port": 50056,
+            "pid": 4003,
+            "database_url": f"sqlite:///{state_dir}/checkout.db",
+        },
+        "mailsink": {
+            "url": "http://127.0.0.1:18025",
+            "port": 18025,
+            "smtp_port": 11025,
+            "pid": 4004,
+            "database_url": None,
+        },
     }
     document = {
         "version": 1,
         "state_dir": str(state_dir),
         "profile": "sqlite",
         "gateway_url": "http://127.0.0.1:18080",
-        "mail": {"http_url": "http://127.0.0.1:18025", "smtp_host": "127.0.0.1",
-                 "smtp_port": 11025},
+        "mail": {
+            "http_url": "http://127.0.0.1:18025",
+            "smtp_host": "127.0.0.1",
+            "smtp_port": 11025,
+        },
         "services": services,
     }
     document.update(overrides)
@@ -116,14 +136,34 @@ def postgres_url():
         os.chown(base, pg.pw_uid, pg.pw_gid)
     data, port = base / "data", _free_port()
     run = {"check": True, "capture_output": True}
-    subprocess.run(_as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust",
-                                 "-U", "postgres", "--no-sync"]), **run)
+    subprocess.run(
+        _as_postgres(
+            [str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync"]
+        ),
+        **run,
+    )
     options = f"-h 127.0.0.1 -p {port} -k {base} -F"
-    subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-o", options,
-                                 "-l", str(base / "log"), "-w", "start"]), **run)
+    subprocess.run(
+        _as_postgres(
+            [
+                str(PG_BIN / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(base / "log"),
+                "-w",
+                "start",
+            ]
+        ),
+        **run,
+    )
     try:
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
     finally:
-        subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                                     "stop"]), capture_output=True)
+        subprocess.run(
+            _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+            capture_output=True,
+        )
         shutil.rmtree(base, ignore_errors=True)

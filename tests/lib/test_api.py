@@ -3,7 +3,6 @@ import json
 import httpx
 import jwt
 import pytest
-
 from phasebook.api import AdminClient, ApiClient
 from phasebook.errors import ApiError, ApiTimeout, PlatformUnreachable
 from phasebook.identity import JwtIdentity, MockIdentity
@@ -52,8 +51,9 @@ def test_anonymous_request_carries_no_credentials():
 
 def test_jwt_identity_mints_hs256_token_with_user_id_and_exp():
     red = Redactor()
-    api = client(identity=JwtIdentity("k" * 32, red, clock=lambda: 1_000_000), redactor=red,
-                 user_id=5)
+    api = client(
+        identity=JwtIdentity("k" * 32, red, clock=lambda: 1_000_000), redactor=red, user_id=5
+    )
     journal_api = api.get("/x")
     assert journal_api.status == 200
     token = api._identity.token(5)
@@ -69,7 +69,11 @@ def test_post_sends_json_and_journals_the_exchange_under_the_current_test():
     assert response.json["body"] == {"product_id": 1, "quantity": 2}
     entry = journal.last
     assert (entry.test_id, entry.method, entry.path, entry.status) == (
-        "3.2", "POST", "/api/v1/cart/items", 200)
+        "3.2",
+        "POST",
+        "/api/v1/cart/items",
+        200,
+    )
     assert entry.request_body == {"product_id": 1, "quantity": 2}
     assert entry.elapsed_ms >= 0 and entry.request_id == response.request_id
 
@@ -77,8 +81,9 @@ def test_post_sends_json_and_journals_the_exchange_under_the_current_test():
 def test_secrets_are_masked_in_response_and_journal():
     red = Redactor(["sekrit"])
     journal = Journal()
-    api = client(lambda r: httpx.Response(200, json={"echo": "sekrit"}), redactor=red,
-                 journal=journal)
+    api = client(
+        lambda r: httpx.Response(200, json={"echo": "sekrit"}), redactor=red, journal=journal
+    )
     response = api.post("/x", json={"password": "sekrit"})
     assert response.json == {"echo": MASK}
     assert journal.last.request_body == {"password": MASK}
@@ -117,16 +122,26 @@ def test_admin_client_uses_the_admin_token_and_returns_created_product():
         return httpx.Response(201, json={"id": 77, **json.loads(request.content)})
 
     red = Redactor()
-    api = AdminClient("http://gw.test", token="adm", redactor=red, journal=Journal(),
-                      transport=httpx.MockTransport(admin))
+    api = AdminClient(
+        "http://gw.test",
+        token="adm",
+        redactor=red,
+        journal=Journal(),
+        transport=httpx.MockTransport(admin),
+    )
     product = api.create_product("Scarce", 9.99, stock=5)
     assert product["id"] == 77 and product["listed"] is False
     assert seen["authorization"] == "Bearer adm" and "adm" in red
 
 
 def test_admin_rejection_explains_the_token_mismatch():
-    api = AdminClient("http://gw.test", token="adm", redactor=Redactor(), journal=Journal(),
-                      transport=httpx.MockTransport(lambda r: httpx.Response(401, json={})))
+    api = AdminClient(
+        "http://gw.test",
+        token="adm",
+        redactor=Redactor(),
+        journal=Journal(),
+        transport=httpx.MockTransport(lambda r: httpx.Response(401, json={})),
+    )
     with pytest.raises(ApiError, match="rejected the admin token") as info:
         api.set_stock(1, 5)
     assert info.value.status == 401

@@ -1,16 +1,25 @@
 from decimal import Decimal
 
 import pytest
-
 from phasebook.checks import Checks
 from phasebook.display import CHECK_MIME
 from phasebook.redact import Redactor
 from phasebook.response import Response
 
 
-def response(status=200, text='{"items": [{"product_id": 1, "quantity": 2}], "total_price": 2599.98}'):
-    return Response(method="POST", path="/api/v1/cart/items", url="http://gw/x", status=status,
-                    headers={}, text=text, elapsed_ms=1.0, request_id="r")
+def response(
+    status=200, text='{"items": [{"product_id": 1, "quantity": 2}], "total_price": 2599.98}'
+):
+    return Response(
+        method="POST",
+        path="/api/v1/cart/items",
+        url="http://gw/x",
+        status=status,
+        headers={},
+        text=text,
+        elapsed_ms=1.0,
+        request_id="r",
+    )
 
 
 @pytest.fixture
@@ -24,17 +33,24 @@ def checks(shown):
 def test_passing_status_check_is_recorded_and_emitted(checks, shown):
     assert checks.status(response(), 200) is True
     payload = shown.of(CHECK_MIME)[0]
-    assert payload == {"seq": 1, "test_id": "3.2", "name": "status", "status": "passed",
-                       "expected": 200, "actual": 200,
-                       "message": "POST /api/v1/cart/items → 200"}
+    assert payload == {
+        "seq": 1,
+        "test_id": "3.2",
+        "name": "status",
+        "status": "passed",
+        "expected": 200,
+        "actual": 200,
+        "message": "POST /api/v1/cart/items → 200",
+    }
     assert shown[0]["text/plain"] == "✓ [3.2] POST /api/v1/cart/items → 200"
 
 
 def test_failing_status_check_shows_expected_actual_and_body(checks, shown):
     assert checks.status(response(400, '{"error": "bad"}'), (200, 201)) is False
     bundle = shown[0]
-    assert bundle["text/plain"].startswith("✗ [3.2] POST /api/v1/cart/items: expected status "
-                                           "[200, 201], got 400")
+    assert bundle["text/plain"].startswith(
+        "✗ [3.2] POST /api/v1/cart/items: expected status [200, 201], got 400"
+    )
     assert "expected" in bundle["text/html"] and "actual" in bundle["text/html"]
     assert bundle[CHECK_MIME]["status"] == "failed"
 
@@ -43,8 +59,7 @@ def test_checks_continue_after_a_failure_and_file_under_current_test(checks):
     checks.equal("total_items", 1, 2)
     checks.current["id"] = "3.3"
     checks.equal("total_items", 2, 2)
-    assert [(r.test_id, r.status) for r in checks.results] == [("3.2", "failed"),
-                                                                ("3.3", "passed")]
+    assert [(r.test_id, r.status) for r in checks.results] == [("3.2", "failed"), ("3.3", "passed")]
     assert [r.seq for r in checks.results] == [1, 2]
 
 

@@ -1,11 +1,10 @@
 import sqlite3
 
 import pytest
-from sqlalchemy.engine import make_url
-
 from phasebook.db import Database, Databases, read_only_url
 from phasebook.errors import ConfigError, DatabaseError
 from phasebook.redact import MASK, Redactor
+from sqlalchemy.engine import make_url
 
 
 @pytest.fixture

@@ -1,5 +1,4 @@
 import pytest
-
 from phasebook.errors import ConfigError
 from phasebook.interpolate import interpolate
 

@@ -1,5 +1,4 @@
 import pytest
-
 from phasebook.jsonpath import PathNotFound, parse, resolve
 
 DATA = {"items": [{"product_id": 1, "quantity": 2}, {"product_id": 3}], "a.b": {"c": 1}}
@@ -16,7 +15,9 @@ def test_value_is_resolved_with_negative_index():
 
 
 def test_missing_key_names_the_step_and_keys():
-    with pytest.raises(PathNotFound, match=r"items\[1\] has no key 'quantity' \(keys: product_id\)"):
+    with pytest.raises(
+        PathNotFound, match=r"items\[1\] has no key 'quantity' \(keys: product_id\)"
+    ):
         resolve(DATA, "items[1].quantity")
 
 

@@ -1,7 +1,6 @@
 from pathlib import Path
 
 import pytest
-
 from phasebook.errors import ConfigError
 from phasebook.params import find_repo_root, load_params
 
@@ -37,8 +36,11 @@ def test_remote_params_are_interpolated_and_typed(write_params, repo):
 
 def test_secrets_are_collected_for_redaction(write_params, repo):
     path = write_params(REMOTE, "staging.yaml")
-    env = {"SHOPSTACK_JWT_SECRET": "s3cret-value", "CHECKOUT_DB_PASSWORD": "pw-123",
-           "SHOPSTACK_ADMIN_TOKEN": "adm-tok"}
+    env = {
+        "SHOPSTACK_JWT_SECRET": "s3cret-value",
+        "CHECKOUT_DB_PASSWORD": "pw-123",
+        "SHOPSTACK_ADMIN_TOKEN": "adm-tok",
+    }
     params = load_params(path, environ=env, cwd=repo)
     assert {"s3cret-value", "pw-123", "adm-tok"} <= params.secrets
     assert "s3cret-value" not in repr(params)
@@ -56,8 +58,11 @@ def test_missing_env_var_names_file_field_and_variable(write_params, repo):
 
 def test_typo_field_suggests_the_closest_valid_name(write_params, repo):
     path = write_params("platform:\n  base_url: http://x\ntimeouts:\n  request_sec: 3\n")
-    with pytest.raises(ConfigError, match=r"params/test.yaml: timeouts.request_sec: unknown field"
-                       r" — did you mean 'request_s'\?"):
+    with pytest.raises(
+        ConfigError,
+        match=r"params/test.yaml: timeouts.request_sec: unknown field"
+        r" — did you mean 'request_s'\?",
+    ):
         load_params(path, environ={}, cwd=repo)
 
 
@@ -135,8 +140,13 @@ def test_repo_root_is_found_from_a_subdirectory(repo):
 @pytest.mark.parametrize("name", ["local.yaml", "postgres.yaml", "staging.example.yaml"])
 def test_shipped_params_files_load(name):
     root = Path(__file__).resolve().parents[2]
-    env = {"SHOPSTACK_JWT_SECRET": "x" * 32, "STAGING_BASE_URL": "https://staging.example.com",
-           "STAGING_ADMIN_TOKEN": "t", "STAGING_DB_PASSWORD": "p", "STAGING_DB_HOST": "db",
-           "STAGING_MAILBOX_URL": "https://mail"}
+    env = {
+        "SHOPSTACK_JWT_SECRET": "x" * 32,
+        "STAGING_BASE_URL": "https://staging.example.com",
+        "STAGING_ADMIN_TOKEN": "t",
+        "STAGING_DB_PASSWORD": "p",
+        "STAGING_DB_HOST": "db",
+        "STAGING_MAILBOX_URL": "https://mail",
+    }
     params = load_params(root / "params" / name, environ=env, cwd=root)
     assert params.base_url or params.state_dir

@@ -19,10 +19,20 @@ def test_json_bodies_are_masked_recursively_in_keys_and_values():
 
 def test_sensitive_headers_are_masked_whatever_their_value():
     red = Redactor()
-    headers = red.headers({"Authorization": "Bearer x", "Cookie": "a=b", "set-cookie": "c",
-                           "Content-Type": "application/json"})
-    assert headers == {"Authorization": MASK, "Cookie": MASK, "set-cookie": MASK,
-                       "Content-Type": "application/json"}
+    headers = red.headers(
+        {
+            "Authorization": "Bearer x",
+            "Cookie": "a=b",
+            "set-cookie": "c",
+            "Content-Type": "application/json",
+        }
+    )
+    assert headers == {
+        "Authorization": MASK,
+        "Cookie": MASK,
+        "set-cookie": MASK,
+        "Content-Type": "application/json",
+    }
 
 
 def test_secret_value_in_an_ordinary_header_is_masked():

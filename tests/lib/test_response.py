@@ -1,14 +1,20 @@
 import pytest
-
 from phasebook.errors import ApiError
 from phasebook.response import Response
 
 
 def make(status=200, text='{"total_items": 1}', **kwargs):
-    return Response(method="GET", path="/api/v1/cart", url="http://gw/api/v1/cart",
-                    status=status, headers={"content-type": "application/json",
-                                            "x-request-id": "rid-1", "server": "x"},
-                    text=text, elapsed_ms=4.25, request_id="rid-1", **kwargs)
+    return Response(
+        method="GET",
+        path="/api/v1/cart",
+        url="http://gw/api/v1/cart",
+        status=status,
+        headers={"content-type": "application/json", "x-request-id": "rid-1", "server": "x"},
+        text=text,
+        elapsed_ms=4.25,
+        request_id="rid-1",
+        **kwargs,
+    )
 
 
 def test_json_body_is_parsed():
@@ -17,7 +23,7 @@ def test_json_body_is_parsed():
 
 def test_non_json_body_raises_api_error_naming_the_request():
     with pytest.raises(ApiError, match="GET /api/v1/cart answered 502 with a non-JSON body"):
-        make(502, "<html>bad gateway</html>").json
+        _ = make(502, "<html>bad gateway</html>").json
 
 
 def test_expect_returns_self_or_raises_with_status_and_body():

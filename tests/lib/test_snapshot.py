@@ -2,7 +2,6 @@ import sqlite3
 
 import pandas as pd
 import pytest
-
 from phasebook.checks import Checks
 from phasebook.db import Database
 from phasebook.errors import DatabaseError
@@ -10,8 +9,9 @@ from phasebook.snapshot import Snapshot, diff
 
 
 def snap(rows, columns=("product_id", "quantity")):
-    return Snapshot(database="inventory", sql="SELECT ...",
-                    frame=pd.DataFrame(rows, columns=list(columns)))
+    return Snapshot(
+        database="inventory", sql="SELECT ...", frame=pd.DataFrame(rows, columns=list(columns))
+    )
 
 
 def test_diff_finds_added_removed_and_changed_rows():
@@ -21,7 +21,8 @@ def test_diff_finds_added_removed_and_changed_rows():
     assert result.added.to_dict("records") == [{"product_id": 4, "quantity": 10}]
     assert result.removed.to_dict("records") == [{"product_id": 3, "quantity": 300}]
     assert result.changed.to_dict("records") == [
-        {"product_id": 1, "column": "quantity", "from": 100, "to": 98}]
+        {"product_id": 1, "column": "quantity", "from": 100, "to": 98}
+    ]
     assert result.change(1, "quantity") == (100, 98)
     assert result.change(2, "quantity") is None
     assert result.describe() == "1 added, 1 removed, 1 changed values"
@@ -35,8 +36,11 @@ def test_identical_snapshots_give_an_empty_diff_even_with_nulls():
 
 def test_composite_keys_match_rows():
     columns = ("reservation_id", "product_id", "quantity")
-    result = diff(snap([("r1", 1, 2)], columns), snap([("r1", 1, 3)], columns),
-                  key=["reservation_id", "product_id"])
+    result = diff(
+        snap([("r1", 1, 2)], columns),
+        snap([("r1", 1, 3)], columns),
+        key=["reservation_id", "product_id"],
+    )
     assert result.change(("r1", 1), "quantity") == (2, 3)
 
 

@@ -1,7 +1,6 @@
 import pytest
-
 from phasebook.errors import EventuallyTimeout
-from phasebook.eventually import eventually
+from phasebook.polling import eventually
 
 
 class FakeClock:
@@ -31,31 +30,57 @@ def sequence(*values):
 
 def test_returns_the_first_truthy_value_and_reports_convergence_time():
     clock, seen = FakeClock(), []
-    value = eventually(sequence(None, [], {"ok": 1}), timeout=5, interval=0.5, clock=clock,
-                       sleep=clock.sleep, description="cart cleared",
-                       on_success=lambda d, s: seen.append((d, s)))
+    value = eventually(
+        sequence(None, [], {"ok": 1}),
+        timeout=5,
+        interval=0.5,
+        clock=clock,
+        sleep=clock.sleep,
+        description="cart cleared",
+        on_success=lambda d, s: seen.append((d, s)),
+    )
     assert value == {"ok": 1}
     assert seen == [("cart cleared", 1.0)]
 
 
 def test_until_predicate_decides_when_the_value_is_ready():
     clock = FakeClock()
-    value = eventually(sequence(1, 2, 3), until=lambda v: v >= 3, timeout=5, interval=1,
-                       clock=clock, sleep=clock.sleep)
+    value = eventually(
+        sequence(1, 2, 3),
+        until=lambda v: v >= 3,
+        timeout=5,
+        interval=1,
+        clock=clock,
+        sleep=clock.sleep,
+    )
     assert value == 3
 
 
 def test_exceptions_count_as_not_yet():
     clock = FakeClock()
-    assert eventually(sequence(ValueError("boom"), "done"), timeout=5, interval=1, clock=clock,
-                      sleep=clock.sleep) == "done"
+    assert (
+        eventually(
+            sequence(ValueError("boom"), "done"),
+            timeout=5,
+            interval=1,
+            clock=clock,
+            sleep=clock.sleep,
+        )
+        == "done"
+    )
 
 
 def test_timeout_reports_last_value_and_elapsed():
     clock = FakeClock()
     with pytest.raises(EventuallyTimeout) as info:
-        eventually(lambda: 0, timeout=2, interval=0.5, clock=clock, sleep=clock.sleep,
-                   description="order created")
+        eventually(
+            lambda: 0,
+            timeout=2,
+            interval=0.5,
+            clock=clock,
+            sleep=clock.sleep,
+            description="order created",
+        )
     error = info.value
     assert error.elapsed == 2.0 and error.last_value == 0
     assert str(error).startswith("order created: not reached after 2.00 s (5 attempts")

@@ -22,11 +22,11 @@ from .db import Databases
 from .discovery import Target, resolve_target
 from .display import RESULTS_MIME, Emit, emit, escape
 from .errors import ChecksFailed, ConfigError
-from .eventually import eventually
 from .identity import JwtIdentity, MockIdentity
 from .journal import Journal
 from .mailbox import Mailbox
 from .params import Params, load_params
+from .polling import eventually
 from .redact import Redactor
 from .snapshot import Diff, Snapshot, diff
 from .tracebacks import install_short_tracebacks
@@ -267,7 +267,7 @@ def session(
         timeout=timeout,
         eventually_timeout=eventually_timeout,
         transport=transport,
-        display=display or emit,
+        display=emit if display is None else display,
     )
 
 

@@ -1,0 +1,99 @@
+import httpx
+import pytest
+from phasebook.errors import EventuallyTimeout, MailboxError
+from phasebook.mailbox import Mailbox
+
+LISTED = {
+    "ID": "m1",
+    "From": {"Address": "shop@example.com"},
+    "To": [{"Address": "u42@example.com"}],
+    "Subject": "Order confirmed #123",
+    "Created": "2026-01-01T00:00:00Z",
+    "Snippet": "Thanks",
+}
+
+
+class FakeMailpit:
+    def __init__(self, messages=None):
+        self.messages = list(messages or [])
+        self.calls = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.calls.append((request.method, request.url.path))
+        if request.method == "GET" and request.url.path == "/api/v1/messages":
+            return httpx.Response(
+                200, json={"total": len(self.messages), "messages": self.messages}
+            )
+        if request.method == "GET" and request.url.path.startswith("/api/v1/message/"):
+            return httpx.Response(200, json={**LISTED, "Text": "Your order 123", "HTML": "<p>"})
+        if request.method == "DELETE" and request.url.path == "/api/v1/messages":
+            self.messages.clear()
+            return httpx.Response(200)
+        return httpx.Response(404, text="not found")
+
+
+def mailbox(fake, url="http://mail.test"):
+    return Mailbox(url, transport=httpx.MockTransport(fake))
+
+
+def test_messages_are_listed_with_sender_recipients_and_subject():
+    [message] = mailbox(FakeMailpit([LISTED])).messages()
+    assert (message.id, message.sender, message.to, message.subject) == (
+        "m1",
+        "shop@example.com",
+        ["u42@example.com"],
+        "Order confirmed #123",
+    )
+    assert message.text is None
+
+
+def test_get_returns_the_full_message():
+    message = mailbox(FakeMailpit()).get("m1")
+    assert message.text == "Your order 123" and message.html == "<p>"
+    assert "Order confirmed" in message._repr_html_()
+
+
+def test_wait_for_matches_recipient_and_subject_then_fetches_full_text():
+    fake = FakeMailpit([LISTED])
+    found = mailbox(fake).wait_for(to="U42@example.com", subject_contains="confirmed", timeout=1)
+    assert found.text == "Your order 123"
+    assert fake.calls[-1] == ("GET", "/api/v1/message/m1")
+
+
+def test_wait_for_times_out_when_nothing_matches():
+    with pytest.raises(EventuallyTimeout, match="email to other@example.com"):
+        mailbox(FakeMailpit([LISTED])).wait_for(to="other@example.com", timeout=0.05, interval=0.01)
+
+
+def test_wait_for_accepts_a_predicate():
+    box = mailbox(FakeMailpit([LISTED]))
+    assert box.wait_for(lambda m: "#123" in m.subject, timeout=1).id == "m1"
+
+
+def test_clear_deletes_every_message():
+    fake = FakeMailpit([LISTED])
+    box = mailbox(fake)
+    box.clear()
+    assert box.messages() == [] and ("DELETE", "/api/v1/messages") in fake.calls
+
+
+def test_unreachable_mail_sink_is_a_mailbox_error():
+    def refuse(request):
+        raise httpx.ConnectError("refused", request=request)
+
+    with pytest.raises(MailboxError, match="is the mail sink up"):
+        mailbox(refuse).messages()
+
+
+def test_error_status_is_a_mailbox_error():
+    box = Mailbox(
+        "http://mail.test",
+        transport=httpx.MockTransport(lambda r: httpx.Response(500, text="oops")),
+    )
+    with pytest.raises(MailboxError, match="answered 500: oops"):
+        box.messages()
+
+
+def test_missing_mailbox_url_says_how_to_configure_it():
+    with pytest.raises(MailboxError, match="set mailbox.url"):
+        Mailbox(None).messages()

@@ -1,0 +1,159 @@
+import json
+
+import httpx
+import phasebook
+import pytest
+from phasebook.display import CHECK_MIME, RESULTS_MIME
+from phasebook.errors import ChecksFailed, ConfigError
+
+SECRET = "jwt-secret-0123456789abcdef-XYZ-0000"
+ADMIN = "admin-token-5f1d"
+JWT_PARAMS = """
+platform: {state_dir: .shopstack}
+auth: {mode: jwt, jwt_secret: "${SHOPSTACK_JWT_SECRET}"}
+admin_token: ${SHOPSTACK_ADMIN_TOKEN:-}
+timeouts: {request_s: 3, eventually_s: 0.2}
+"""
+
+
+def platform(request: httpx.Request) -> httpx.Response:
+    """A gateway that echoes credentials back: the worst case for leaking them."""
+    auth = request.headers.get("authorization", "")
+    if request.url.path == "/api/v1/admin/products":
+        return httpx.Response(201, json={"id": 9, "seen": auth})
+    return httpx.Response(
+        200,
+        json={"seen_auth": auth, "items": [], "total_items": 0},
+        headers={"Set-Cookie": f"s={auth}"},
+    )
+
+
+@pytest.fixture
+def make_session(write_params, repo, state_dir, shown):
+    def make(text=JWT_PARAMS, **kwargs):
+        env = {
+            "SHOPSTACK_JWT_SECRET": SECRET,
+            "SHOPSTACK_ADMIN_TOKEN": ADMIN,
+            "PHASEBOOK_PARAMS": str(write_params(text)),
+        }
+        return phasebook.session(
+            "03_cart",
+            environ=env,
+            cwd=repo / "notebooks",
+            transport=httpx.MockTransport(platform),
+            display=shown,
+            **kwargs,
+        )
+
+    return make
+
+
+def test_jwt_secret_and_tokens_appear_nowhere(make_session, shown):
+    s = make_session(user_id=42)
+    s.test("3.1", "View empty cart")
+    response = s.api.get("/api/v1/cart")
+    token = s.api._identity.token(42)
+    s.checks.status(response, 200)
+    s.checks.equal("seen_auth", response.json["seen_auth"], f"Bearer {token}")
+    s.checks.subset(response, {"seen_auth": SECRET})
+    s.admin.create_product("Scarce", 1.0, stock=5)
+    written = json.dumps(s.results())
+    with pytest.raises(ChecksFailed):
+        s.finish()
+    displayed = repr(shown) + response._repr_html_() + repr(response) + repr(s)
+    journal = s.journal.to_frame(bodies=True).to_json() + repr(list(s.journal))
+    for leak in (SECRET, token, ADMIN):
+        assert leak not in displayed and leak not in journal and leak not in written
+
+
+def test_session_discovers_platform_and_uses_a_fresh_user(make_session):
+    s = make_session()
+    assert s.api.base_url == "http://127.0.0.1:18080"
+    assert 2**30 <= s.user_id < 2**31
+    assert sorted(s.db) == ["checkout", "inventory"]
+    assert s.platform.available and s.mail.url == "http://127.0.0.1:18025"
+    assert s.timeout == 3.0
+
+
+def test_new_users_and_unique_strings_do_not_repeat(make_session):
+    s = make_session()
+    users = {s.new_user() for _ in range(200)}
+    assert len(users) == 200 and all(0 < u < 2**31 for u in users)
+    assert s.unique("checkout").startswith("checkout-") and s.unique() != s.unique()
+
+
+def test_overrides_are_validated(make_session):
+    with pytest.raises(ConfigError, match=r"session\(user_id=0\)"):
+        make_session(user_id=0)
+    with pytest.raises(ConfigError, match=r"session\(timeout=-1\)"):
+        make_session(timeout=-1)
+
+
+def test_timeout_override_applies_to_requests(make_session):
+    assert make_session(timeout=0.5).api.timeout == 0.5
+
+
+def test_test_heading_is_shown_and_context_restores_previous_id(make_session, shown):
+    s = make_session()
+    s.test("3.1", "View empty cart")
+    assert shown[-1]["text/plain"] == "── Test 3.1 — View empty cart"
+    with s.test("3.2"):
+        s.checks.true("inner", True)
+    s.checks.true("outer", True)
+    assert [r.test_id for r in s.checks.results] == ["3.2", "3.1"]
+
+
+def test_finish_emits_results_and_raises_listing_failed_tests(make_session, shown):
+    s = make_session()
+    s.test("3.1")
+    s.api.get("/api/v1/cart")
+    s.checks.equal("total_items", 0, 0)
+    s.test("3.2")
+    s.checks.equal("total_items", 0, 1)
+    s.checks.skip("not on this platform")
+    with pytest.raises(ChecksFailed, match=r"1 check\(s\) failed in 03_cart, tests 3.2") as info:
+        s.finish()
+    assert info.value.failed_tests == ["3.2"]
+    [payload] = shown.of(RESULTS_MIME)
+    assert payload["version"] == 1 and payload["notebook"] == "03_cart"
+    assert payload["summary"] == {"passed": 1, "failed": 1, "skipped": 1}
+    assert payload["checks"] == shown.of(CHECK_MIME)
+    assert payload["journal"][0] == {
+        k: payload["journal"][0][k]
+        for k in ("test_id", "method", "path", "status", "elapsed_ms", "request_id")
+    }
+    assert payload["journal"][0]["test_id"] == "3.1"
+    json.dumps(payload)
+
+
+def test_finish_passes_when_nothing_failed(make_session):
+    s = make_session()
+    s.checks.equal("x", 1, 1)
+    assert s.finish()["summary"]["failed"] == 0
+
+
+def test_eventually_records_convergence_time_under_the_test_id(make_session):
+    s = make_session()
+    s.test("5.2")
+    values = iter([None, "cleared"])
+    assert s.eventually(lambda: next(values), interval=0.001, description="cart cleared")
+    assert list(s.timings) == ["5.2 cart cleared"]
+    with pytest.raises(phasebook.EventuallyTimeout):
+        s.eventually(lambda: None, interval=0.05)
+
+
+def test_admin_without_token_says_what_to_export(make_session):
+    s = make_session("platform: {state_dir: .shopstack}\n")
+    with pytest.raises(ConfigError, match="admin_token: not set — export SHOPSTACK_ADMIN_TOKEN"):
+        _ = s.admin
+
+
+def test_snapshot_shortcut_reads_the_named_database(make_session, state_dir):
+    import sqlite3
+
+    with sqlite3.connect(state_dir / "inventory.db") as conn:
+        conn.execute("CREATE TABLE stock (product_id INTEGER PRIMARY KEY, quantity INTEGER)")
+        conn.execute("INSERT INTO stock VALUES (1, 100)")
+    s = make_session()
+    before = s.snapshot("inventory", "SELECT * FROM stock")
+    assert s.diff(before, before).empty
