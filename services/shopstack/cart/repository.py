@@ -57,7 +57,10 @@ class CartRepository:
         """Clear the user's cart if it is the one checked out; once per event id."""
         with write_transaction(self.engine) as conn:
             claim = self._insert(processed_events).values(event_id=event_id, processed_at=utcnow())
-            if conn.execute(claim.on_conflict_do_nothing()).rowcount == 0:
+            claimed = conn.execute(
+                claim.on_conflict_do_nothing().returning(processed_events.c.event_id)
+            ).first()
+            if claimed is None:
                 return "duplicate"
             current = conn.execute(
                 select(carts.c.id).where(carts.c.user_id == user_id)
