@@ -31,6 +31,19 @@ log = logging.getLogger("shopstack.downstream")
 _RETRYABLE_STATUS = {502, 503, 504}
 
 
+def _relays_an_outage(response: httpx.Response) -> bool:
+    """A live service answering the platform's own ``503 service_unavailable``: one of *its*
+    dependencies is down, and it already retried. Pass that answer through unchanged (it names
+    the service that is really down) instead of retrying it and blaming the messenger."""
+    if response.status_code != 503:
+        return False
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and body.get("code") == "service_unavailable"
+
+
 class Unreachable(Exception):
     """A service could not be reached or answered with a gateway-type 5xx."""
 
@@ -166,7 +179,7 @@ class Downstream:
             raise Unreachable(target, f"no answer within {timeout:g}s", connected=True) from exc
         except httpx.TransportError as exc:
             raise Unreachable(target, f"{type(exc).__name__}: {exc}", connected=True) from exc
-        if response.status_code in _RETRYABLE_STATUS:
+        if response.status_code in _RETRYABLE_STATUS and not _relays_an_outage(response):
             raise Unreachable(target, f"answered {response.status_code}", connected=True)
         return response
 

@@ -1,7 +1,110 @@
-"""Gateway routes for checkout (placeholder: answers 503 until the checkout saga lands)."""
+"""``/api/v1/checkout``: start a checkout (the saga runs in the checkout service) and read one.
+
+Retrying ``POST /checkout`` is safe although it is not idempotent at the HTTP level: every
+request carries an ``idempotency_key`` and the checkout service runs at most one saga per key
+(a repeat gets the stored result). So the gateway lets its downstream client retry the call
+(``idempotent=True``) when the checkout service could not be reached or did not answer.
+The call gets a longer timeout than reads: it covers the whole saga (cart, catalogue,
+inventory, payment, each with its own retries).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import json
+import uuid
+from typing import Any
 
-router = APIRouter(tags=["checkout"])
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from shopstack.errors import invalid_request, not_found
+from shopstack.gateway.deps import DownstreamDep, user_headers
+from shopstack.gateway.forwarding import errors, relay
+from shopstack.gateway.identity import CurrentUser
+
+router = APIRouter(prefix="/api/v1/checkout", tags=["checkout"])
+
+CHECKOUT_TIMEOUT_S = 30.0
+
+
+class PaymentIn(BaseModel):
+    card_token: str = Field(default="tok_visa", examples=["tok_visa", "tok_chargeDeclined"])
+
+
+class CheckoutCreate(BaseModel):
+    idempotency_key: str = Field(min_length=1, max_length=255, examples=["order-2026-0001"])
+    payment: PaymentIn | None = None
+
+
+class CheckoutPublic(BaseModel):
+    checkout_id: str
+    status: str = Field(examples=["COMPLETED", "FAILED"])
+    failure_reason: str | None = Field(default=None, examples=["payment_declined"])
+
+
+_BODY_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": CheckoutCreate.model_json_schema()}},
+    }
+}
+
+
+def valid_uuid(raw: str, what: str) -> str:
+    """A malformed id cannot name anything: 404, like an unknown one."""
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError as exc:
+        raise not_found(f"{what} not found") from exc
+
+
+async def _json_body(request: Request) -> Any:
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    try:
+        return json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise invalid_request("malformed JSON") from exc
+
+
+@router.post(
+    "",
+    response_model=CheckoutPublic,
+    summary="Check out the caller's cart (idempotent per idempotency_key)",
+    responses=errors(400, 401, 409, 503),
+    openapi_extra=_BODY_DOC,
+)
+async def start_checkout(
+    user: CurrentUser, request: Request, downstream: DownstreamDep
+) -> Response:
+    response = await downstream.call(
+        "checkout",
+        "POST",
+        "/checkout",
+        json=await _json_body(request),
+        headers=user_headers(user, request),
+        idempotent=True,  # safe: the idempotency key makes a repeat return the stored result
+        timeout_s=CHECKOUT_TIMEOUT_S,
+    )
+    return relay(response)
+
+
+@router.get(
+    "/{checkout_id}",
+    summary="One of the caller's checkout sessions",
+    responses=errors(401, 403, 404, 503),
+)
+async def get_checkout(
+    checkout_id: str, user: CurrentUser, request: Request, downstream: DownstreamDep
+) -> Response:
+    checkout_id = valid_uuid(checkout_id, "checkout session")
+    response = await downstream.call(
+        "checkout",
+        "GET",
+        f"/checkout/{checkout_id}",
+        headers=user_headers(user, request),
+        idempotent=True,
+    )
+    return relay(response)

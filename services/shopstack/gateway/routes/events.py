@@ -1,7 +1,104 @@
-"""Gateway routes for events (placeholder: answers 503 until the checkout saga lands)."""
+"""``/api/v1/events``: the caller's checkout events — a query, and a live WebSocket stream.
+
+The stream is proxied to the checkout service (which owns the event log) with the
+``websockets`` client. Identity as on every route: ``X-User-Id`` in mock mode and
+``Authorization: Bearer`` in jwt mode; browsers cannot set headers on a WebSocket, so the
+``user_id`` (mock) or ``token`` (jwt) query parameter is accepted too.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import asyncio
+import contextlib
+from typing import Annotated
 
-router = APIRouter(tags=["events"])
+import websockets
+from fastapi import APIRouter, Query, Request, WebSocket, WebSocketDisconnect
+from fastapi.responses import Response
+
+from shopstack.errors import ShopError
+from shopstack.gateway.deps import DownstreamDep, user_headers
+from shopstack.gateway.forwarding import errors, relay
+from shopstack.gateway.identity import CurrentUser, current_user
+from shopstack.topology import service_url
+
+router = APIRouter(prefix="/api/v1/events", tags=["events"])
+
+POLICY_VIOLATION = 1008
+TRY_AGAIN_LATER = 1013
+
+
+@router.get("", summary="The caller's events, oldest first", responses=errors(400, 401, 503))
+async def list_events(
+    user: CurrentUser,
+    request: Request,
+    downstream: DownstreamDep,
+    type: Annotated[str | None, Query(max_length=64)] = None,  # noqa: A002 - public name
+    aggregate_id: Annotated[str | None, Query(max_length=64)] = None,
+    after_id: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> Response:
+    params: dict[str, object] = {"after_id": after_id, "limit": limit}
+    if type:
+        params["type"] = type
+    if aggregate_id:
+        params["aggregate_id"] = aggregate_id
+    response = await downstream.call(
+        "checkout",
+        "GET",
+        "/events",
+        params=params,
+        headers=user_headers(user, request),
+        idempotent=True,
+    )
+    return relay(response)
+
+
+def _stream_user(websocket: WebSocket) -> int:
+    authorization = websocket.headers.get("authorization")
+    token = websocket.query_params.get("token")
+    if not authorization and token:
+        authorization = f"Bearer {token}"
+    raw_user = websocket.headers.get("x-user-id") or websocket.query_params.get("user_id")
+    return current_user(x_user_id=raw_user, authorization=authorization)
+
+
+async def _client_to_nowhere(websocket: WebSocket) -> None:
+    with contextlib.suppress(WebSocketDisconnect):
+        while (await websocket.receive())["type"] != "websocket.disconnect":
+            pass
+
+
+async def _upstream_to_client(upstream: websockets.ClientConnection, websocket: WebSocket) -> None:
+    async for message in upstream:
+        await websocket.send_text(message if isinstance(message, str) else message.decode())
+
+
+@router.websocket("/stream")
+async def event_stream(websocket: WebSocket) -> None:
+    try:
+        user = _stream_user(websocket)
+    except ShopError as exc:
+        await websocket.close(code=POLICY_VIOLATION, reason=exc.message)
+        return
+    url = service_url("checkout").replace("http", "ws", 1) + "/events/stream"
+    after_id = websocket.query_params.get("after_id")
+    if after_id:
+        url += f"?after_id={after_id}"
+    try:
+        upstream = await websockets.connect(url, additional_headers={"X-User-Id": str(user)})
+    except (OSError, websockets.WebSocketException):
+        await websocket.close(code=TRY_AGAIN_LATER, reason="checkout service unavailable")
+        return
+    await websocket.accept()
+    async with upstream:
+        tasks = {
+            asyncio.create_task(_upstream_to_client(upstream, websocket)),
+            asyncio.create_task(_client_to_nowhere(websocket)),
+        }
+        _done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+    with contextlib.suppress(RuntimeError):
+        await websocket.close()

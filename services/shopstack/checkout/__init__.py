@@ -1,0 +1,1 @@
+"""Checkout service: the orchestrated saga, idempotency, recovery, outbox relay, event log."""

@@ -1,0 +1,1 @@
+"""Checkout adapters: tables and repositories (SQL), and clients of the other services (HTTP)."""

@@ -1,0 +1,66 @@
+"""Checkout tables. ``checkout_sessions`` and ``outbox_events`` columns are fixed by
+CONTRACT.md (plus a few of our own); ``events`` is the user-visible event log."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+)
+
+metadata = MetaData()
+
+checkout_sessions = Table(
+    "checkout_sessions",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("user_id", BigInteger, nullable=False),
+    Column("cart_snapshot", JSON, nullable=False),
+    Column("status", String(32), nullable=False),
+    # one key, one checkout: a key reused by another user is a conflict, not a second session
+    Column("idempotency_key", String(255), nullable=False, unique=True),
+    Column("inventory_reservation_id", String(36), nullable=True),
+    Column("payment_id", String(36), nullable=True),
+    Column("total_amount", Numeric(12, 2), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("failure_reason", String(64), nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    # ours: what the request was (for idempotency conflicts) and the answer to replay
+    Column("request_hash", String(64), nullable=False),
+    Column("card_token", String(255), nullable=False),
+    Column("result", JSON, nullable=True),
+    Index("ix_checkout_sessions_status", "status"),
+)
+
+outbox_events = Table(
+    "outbox_events",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("aggregate_id", String(36), nullable=False),
+    Column("event_type", String(64), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("processed_at", DateTime, nullable=True),
+    Index("ix_outbox_events_processed_at", "processed_at"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", BigInteger, nullable=False),
+    Column("event_type", String(64), nullable=False),
+    Column("aggregate_id", String(36), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_events_user_id", "user_id", "id"),
+)

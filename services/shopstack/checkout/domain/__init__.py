@@ -1,0 +1,1 @@
+"""Checkout domain: sessions and their statuses, the start command, and the events."""

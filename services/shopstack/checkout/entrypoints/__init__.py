@@ -1,0 +1,1 @@
+"""Checkout entrypoints: the HTTP routes and the WebSocket event stream."""

@@ -1,0 +1,1 @@
+"""Checkout service layer: the saga, idempotent entry, recovery, outbox relay, broadcasting."""

@@ -1,0 +1,38 @@
+"""In-process fan-out of committed event-log rows to the WebSocket streams of their user."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+log = logging.getLogger("shopstack.checkout.broadcaster")
+
+
+class Broadcaster:
+    def __init__(self, *, queue_size: int = 1000) -> None:
+        self._queue_size = queue_size
+        self._subscribers: dict[int, set[asyncio.Queue]] = {}
+
+    def subscribe(self, user_id: int) -> asyncio.Queue:
+        queue: asyncio.Queue = asyncio.Queue(maxsize=self._queue_size)
+        self._subscribers.setdefault(user_id, set()).add(queue)
+        return queue
+
+    def unsubscribe(self, user_id: int, queue: asyncio.Queue) -> None:
+        queues = self._subscribers.get(user_id)
+        if queues is not None:
+            queues.discard(queue)
+            if not queues:
+                del self._subscribers[user_id]
+
+    def publish(self, events: list[dict[str, Any]]) -> None:
+        """Hand each event to every stream of its user (a full, stalled stream loses it)."""
+        for event in events:
+            for queue in self._subscribers.get(event["user_id"], ()):
+                try:
+                    queue.put_nowait(event)
+                except asyncio.QueueFull:
+                    log.warning(
+                        "stream of user %s is full; dropped event %s", event["user_id"], event["id"]
+                    )

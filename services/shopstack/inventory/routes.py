@@ -1,0 +1,131 @@
+"""Inventory HTTP API (internal; see docs/architecture.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from shopstack.checkout.domain.events import FAILED, OutboxEvent
+from shopstack.errors import ShopError, not_found
+from shopstack.inventory import reservations, stock
+from shopstack.inventory.domain import InsufficientStock, ReservationLine, ReservationNotActive
+from shopstack.settings import get_settings
+from shopstack.wire import rfc3339
+
+router = APIRouter()
+
+
+class StockQuantity(BaseModel):
+    quantity: int = Field(ge=0, le=10**9)
+
+
+class LineIn(BaseModel):
+    product_id: int = Field(gt=0)
+    quantity: int = Field(gt=0, le=10**6)
+
+
+class ReserveRequest(BaseModel):
+    checkout_id: str = Field(min_length=1, max_length=64)
+    lines: list[LineIn] = Field(min_length=1)
+
+
+class CheckoutRef(BaseModel):
+    checkout_id: str = Field(min_length=1, max_length=64)
+
+
+def _engine(request: Request):  # noqa: ANN202 - sqlalchemy Engine
+    return request.app.state.engine
+
+
+def _reservation_body(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "reservation_id": row["id"],
+        "checkout_id": row["checkout_id"],
+        "status": row["status"],
+        "expires_at": rfc3339(row["expires_at"]),
+    }
+
+
+def insufficient_stock(exc: InsufficientStock) -> ShopError:
+    return ShopError(
+        409,
+        "insufficient_stock",
+        "insufficient_stock",
+        message=str(exc),
+        product_id=exc.product_id,
+        available=exc.available,
+        requested=exc.requested,
+    )
+
+
+@router.get("/stock/{product_id}")
+def get_stock(product_id: int, request: Request) -> dict[str, int]:
+    quantity = stock.get_quantity(_engine(request), product_id)
+    if quantity is None:
+        raise not_found("product not found")
+    return {"product_id": product_id, "quantity": quantity}
+
+
+@router.put("/stock/{product_id}")
+def put_stock(product_id: int, body: StockQuantity, request: Request) -> dict[str, int]:
+    if product_id < 1:
+        raise ShopError(400, "invalid_product_id", "product_id must be a positive integer")
+    stock.set_quantity(_engine(request), product_id, body.quantity)
+    return {"product_id": product_id, "quantity": body.quantity}
+
+
+@router.post("/reservations", status_code=201)
+def create_reservation(body: ReserveRequest, request: Request) -> dict[str, Any]:
+    lines = [ReservationLine(line.product_id, line.quantity) for line in body.lines]
+    try:
+        row = reservations.reserve(
+            _engine(request), body.checkout_id, lines, ttl_s=get_settings().reservation_ttl_s
+        )
+    except InsufficientStock as exc:
+        raise insufficient_stock(exc) from exc
+    return _reservation_body(row)
+
+
+@router.get("/reservations/{reservation_id}")
+def get_reservation(reservation_id: str, request: Request) -> dict[str, Any]:
+    row = reservations.lookup(_engine(request), reservation_id)
+    if row is None:
+        raise not_found("reservation not found")
+    return _reservation_body(row)
+
+
+@router.post("/reservations/{reservation_id}/confirm")
+def confirm_reservation(reservation_id: str, request: Request) -> dict[str, str]:
+    try:
+        status = reservations.confirm(_engine(request), reservation_id)
+    except ReservationNotActive as exc:
+        raise ShopError(409, "reservation_not_active", str(exc), status=exc.status) from exc
+    if status is None:
+        raise not_found("reservation not found")
+    return {"reservation_id": reservation_id, "status": status}
+
+
+@router.post("/reservations/{reservation_id}/release")
+def release_reservation(reservation_id: str, request: Request) -> dict[str, str]:
+    status = reservations.release(_engine(request), reservation_id)
+    if status is None:
+        raise not_found("reservation not found")
+    return {"reservation_id": reservation_id, "status": status}
+
+
+@router.post("/reservations/release-for-checkout")
+def release_for_checkout(body: CheckoutRef, request: Request) -> dict[str, Any]:
+    """Compensation when the caller does not know (or never learned) the reservation id."""
+    row = reservations.release_for_checkout(_engine(request), body.checkout_id)
+    return _reservation_body(row)
+
+
+@router.post("/events")
+def consume_event(event: OutboxEvent, request: Request) -> dict[str, str]:
+    """``checkout.failed``: make sure the checkout holds no stock (idempotent)."""
+    if event.event_type != FAILED or event.payload.get("failure_reason") == "insufficient_stock":
+        return {"status": "ignored"}
+    reservations.release_for_checkout(_engine(request), event.aggregate_id)
+    return {"status": "applied"}

@@ -1,0 +1,1 @@
+"""Mail sink: an SMTP server that keeps messages in memory and a Mailpit-compatible HTTP API."""

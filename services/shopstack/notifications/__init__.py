@@ -1,0 +1,1 @@
+"""Notifications service: order confirmation emails for ``checkout.completed`` events."""

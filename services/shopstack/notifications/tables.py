@@ -1,0 +1,20 @@
+"""Notifications table (names fixed by CONTRACT.md); UNIQUE event_id makes delivery idempotent."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table
+
+metadata = MetaData()
+
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("event_id", String(64), nullable=False, unique=True),
+    Column("user_id", Integer, nullable=False),
+    Column("recipient", String(255), nullable=False),
+    Column("subject", String(255), nullable=False),
+    Column("status", String(16), nullable=False),  # PENDING, SENT, FAILED
+    Column("sent_at", DateTime, nullable=True),
+    Column("updated_at", DateTime, nullable=False),
+)

@@ -1,0 +1,1 @@
+"""Orders service: orders built from ``checkout.completed`` events."""

@@ -1,0 +1,64 @@
+"""Orders HTTP API (internal): the caller's orders, and the outbox consumer."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from shopstack.caller import CallerId
+from shopstack.checkout.domain.events import OutboxEvent
+from shopstack.errors import forbidden, not_found
+from shopstack.orders import store
+from shopstack.wire import money, rfc3339, to_decimal
+
+router = APIRouter()
+
+
+def order_body(row: dict[str, Any]) -> dict[str, Any]:
+    items = [
+        {
+            **item,
+            "price": money(item["price"]),
+            "subtotal": money(to_decimal(item["price"]) * item["quantity"]),
+        }
+        for item in row["items"]
+    ]
+    return {
+        "id": row["id"],
+        "checkout_id": row["checkout_id"],
+        "user_id": row["user_id"],
+        "status": row["status"],
+        "total_amount": money(row["total_amount"]),
+        "currency": row["currency"],
+        "items": items,
+        "payment_id": row.get("payment_id"),
+        "created_at": rfc3339(row["created_at"]),
+    }
+
+
+@router.get("/orders")
+def list_orders(
+    request: Request,
+    user_id: CallerId,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> dict[str, Any]:
+    rows = store.list_for_user(request.app.state.engine, user_id, limit=limit)
+    return {"orders": [order_body(row) for row in rows]}
+
+
+@router.get("/orders/{order_id}")
+def get_order(order_id: str, request: Request, user_id: CallerId) -> dict[str, Any]:
+    row = store.get(request.app.state.engine, order_id)
+    if row is None:
+        raise not_found("order not found")
+    if row["user_id"] != user_id:
+        raise forbidden()
+    return order_body(row)
+
+
+@router.post("/events")
+def consume_event(event: OutboxEvent, request: Request) -> dict[str, str]:
+    if event.event_type != "checkout.completed":
+        return {"status": "ignored"}
+    return {"status": store.apply_completed(request.app.state.engine, event.id, event.payload)}

@@ -1,0 +1,58 @@
+"""Orders persistence: apply a completed checkout once; read a user's orders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from shopstack.db import write_transaction
+from shopstack.orders.domain import order_from_completed
+from shopstack.orders.tables import orders, processed_events
+from shopstack.wire import utcnow
+
+
+def apply_completed(engine: Engine, event_id: str, payload: dict[str, Any]) -> str:
+    """Create the order for a ``checkout.completed`` event: 'applied' or 'duplicate'.
+
+    The ledger row and the order are written in one transaction, and the order's checkout_id
+    is UNIQUE, so a redelivered event (same id, or a new id for the same checkout) has no
+    second effect.
+    """
+    order = order_from_completed(payload)
+    now = utcnow()
+    try:
+        with write_transaction(engine) as conn:
+            seen = conn.execute(
+                select(processed_events.c.event_id).where(processed_events.c.event_id == event_id)
+            ).first()
+            if seen is not None:
+                return "duplicate"
+            conn.execute(processed_events.insert().values(event_id=event_id, processed_at=now))
+            exists = conn.execute(
+                select(orders.c.id).where(orders.c.checkout_id == order["checkout_id"])
+            ).first()
+            if exists is None:
+                conn.execute(orders.insert().values(**order, created_at=now))
+    except IntegrityError:
+        return "duplicate"
+    return "applied" if exists is None else "duplicate"
+
+
+def list_for_user(engine: Engine, user_id: int, *, limit: int = 100) -> list[dict[str, Any]]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(orders)
+            .where(orders.c.user_id == user_id)
+            .order_by(orders.c.created_at.desc(), orders.c.id.desc())
+            .limit(limit)
+        ).mappings()
+        return [dict(row) for row in rows]
+
+
+def get(engine: Engine, order_id: str) -> dict[str, Any] | None:
+    with engine.connect() as conn:
+        row = conn.execute(select(orders).where(orders.c.id == order_id)).mappings().first()
+        return None if row is None else dict(row)

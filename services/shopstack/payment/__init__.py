@@ -1,0 +1,1 @@
+"""Payment service: a simulated card processor, one charge per checkout."""
