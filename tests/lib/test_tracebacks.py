@@ -45,3 +45,33 @@ def test_in_ipython_the_cell_still_fails_with_a_short_traceback():
     output = done.stdout + done.stderr
     assert "FAILED" in output and "boom at /x" in output
     assert "def deep" not in output and "Traceback" not in output
+
+
+def test_real_kernel_gets_check_outputs_and_a_one_line_checks_failed(tmp_path):
+    import nbformat
+    import pytest
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "p.yaml").write_text("platform: {base_url: 'http://127.0.0.1:9'}\n")
+    notebook = new_notebook(cells=[
+        new_code_cell(f"import os; os.chdir({str(tmp_path)!r}); os.environ['PHASEBOOK_PARAMS'] "
+                      "= 'p.yaml'\nimport phasebook\ns = phasebook.session('nb', user_id=5)"),
+        new_code_cell("s.test('1.1', 'demo')\ns.checks.equal('answer', 41, 42)"),
+        new_code_cell("s.finish()"),
+    ])
+    client = NotebookClient(notebook, timeout=60, kernel_name="python3")
+    with pytest.raises(CellExecutionError):
+        client.execute()
+    check_cell, finish_cell = notebook.cells[1], notebook.cells[2]
+    check = [o for o in check_cell.outputs if "application/vnd.phasebook.check+json" in
+             o.get("data", {})]
+    assert check[0]["data"]["application/vnd.phasebook.check+json"]["status"] == "failed"
+    kinds = [o["output_type"] for o in finish_cell.outputs]
+    assert kinds == ["display_data", "error"]
+    error = finish_cell.outputs[1]
+    assert error["ename"] == "ChecksFailed" and len(error["traceback"]) == 1
+    assert "1 check(s) failed in nb, tests 1.1" in error["traceback"][0]
+    nbformat.validate(notebook)
