@@ -10,14 +10,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import nbformat
-from nbconvert import HTMLExporter
-
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 def notebook_html(nb: Mapping) -> str:
     """The HTML page of executed notebook ``nb``."""
+    # Imported here: nbformat+nbconvert cost ~1.3 s, which the CLI's error paths skip.
+    import nbformat
+    from nbconvert import HTMLExporter
+
     exporter = HTMLExporter(
         template_name="lab",
         template_file="notebook.html.j2",

@@ -17,80 +17,77 @@ import httpx
 import yaml
 
 from phasebook.errors import ConfigError, PhasebookError, PlatformUnreachable
-from phasebook.runner.paths import find_root
+from phasebook.runner.paths import display_path, find_root
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}")
 
 
-def resolve_base_url(params_file: Path, env: Mapping[str, str]) -> str:
-    """The platform's base URL named by ``params_file`` (ConfigError / PlatformUnreachable)."""
+def resolve_base_url(params_file: Path, env: Mapping[str, str], *, root: Path | None = None) -> str:
+    """The platform's base URL named by ``params_file`` (ConfigError / PlatformUnreachable).
+
+    Relative ``state_dir`` values resolve against ``root`` (default: the repo root above
+    the params file).
+    """
     params_file = Path(params_file)
+    root = root or find_root(params_file.resolve().parent)
     if not params_file.is_file():
-        raise ConfigError(f"params file {params_file} does not exist (see --params)")
-    url = _from_library(params_file, env)
-    return (url or _from_yaml(params_file, env)).rstrip("/")
-
-
-def _from_library(params_file: Path, env: Mapping[str, str]) -> str | None:
+        shown = display_path(params_file, root)
+        raise ConfigError(f"params file {shown} does not exist (see --params)")
     try:
-        from phasebook.params import load_params  # written in parallel; may not exist yet
+        url = _from_library(params_file, env, root)
+    except PlatformUnreachable as exc:
+        raise PlatformUnreachable(f"platform unreachable: {exc}") from exc
+    return (url or _from_yaml(params_file, env, root)).rstrip("/")
+
+
+def _from_library(params_file: Path, env: Mapping[str, str], root: Path) -> str | None:
+    """The library's own reading (phasebook.params + phasebook.discovery), if present."""
+    try:
+        from phasebook.discovery import resolve_target
+        from phasebook.params import load_params
     except ImportError:
         return None
     try:
-        try:
-            params = load_params(params_file, env=dict(env))
-        except TypeError:
-            params = load_params(params_file)
+        target = resolve_target(load_params(params_file, environ=dict(env), cwd=root))
     except PhasebookError:
         raise
-    except Exception:  # noqa: BLE001 - an unexpected loader shape: use our own reading
+    except (TypeError, AttributeError):  # the library's interface moved: read it ourselves
         return None
-    url = _lookup(params, "platform", "base_url") or _lookup(params, "base_url")
+    url = getattr(target, "base_url", None)
     return url if isinstance(url, str) and url else None
 
 
-def _lookup(obj: object, *keys: str) -> object:
-    for key in keys:
-        obj = obj.get(key) if isinstance(obj, Mapping) else getattr(obj, key, None)
-        if obj is None:
-            return None
-    return obj
-
-
-def read_params_yaml(params_file: Path) -> object:
+def read_params_yaml(params_file: Path, shown: str | None = None) -> object:
     """The parsed params file; ConfigError (one line) when missing or not valid YAML."""
+    params_file, shown = Path(params_file), shown or str(params_file)
     try:
         return yaml.safe_load(Path(params_file).read_text(encoding="utf-8")) or {}
     except FileNotFoundError as exc:
-        raise ConfigError(f"params file {params_file} does not exist (see --params)") from exc
+        raise ConfigError(f"params file {shown} does not exist (see --params)") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{mark.line + 1}:" if mark else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise ConfigError(f"{params_file}:{where} invalid YAML ({problem})") from exc
+        raise ConfigError(f"{shown}:{where} invalid YAML ({problem})") from exc
 
 
-def _from_yaml(params_file: Path, env: Mapping[str, str]) -> str:
-    data = read_params_yaml(params_file)
+def _from_yaml(params_file: Path, env: Mapping[str, str], root: Path) -> str:
+    shown = display_path(params_file, root)
+    data = read_params_yaml(params_file, shown)
     platform = data.get("platform") if isinstance(data, dict) else None
     if not isinstance(platform, dict):
-        raise ConfigError(f"{params_file}: missing 'platform:' section (platform.base_url)")
-    base_url = interpolate(str(platform.get("base_url") or ""), env, params_file)
+        raise ConfigError(f"{shown}: missing 'platform:' section (platform.base_url)")
+    base_url = interpolate(str(platform.get("base_url") or ""), env, shown)
     if base_url:
         return base_url
-    state_dir = interpolate(str(platform.get("state_dir") or ""), env, params_file)
+    state_dir = interpolate(str(platform.get("state_dir") or ""), env, shown)
     if not state_dir:
-        raise ConfigError(f"{params_file}: set platform.base_url or platform.state_dir")
-    return gateway_from_state_dir(_relative_to_root(Path(state_dir), params_file), params_file)
+        raise ConfigError(f"{shown}: set platform.base_url or platform.state_dir")
+    path = Path(state_dir)
+    return gateway_from_state_dir(path if path.is_absolute() else root / path, shown)
 
 
-def _relative_to_root(path: Path, params_file: Path) -> Path:
-    if path.is_absolute():
-        return path
-    return find_root(params_file.resolve().parent) / path
-
-
-def interpolate(value: str, env: Mapping[str, str], params_file: Path) -> str:
+def interpolate(value: str, env: Mapping[str, str], params_file: str) -> str:
     """``value`` with ``${VAR}`` / ``${VAR:-default}`` replaced from ``env``."""
 
     def replace(match: re.Match[str]) -> str:
@@ -104,7 +101,7 @@ def interpolate(value: str, env: Mapping[str, str], params_file: Path) -> str:
     return _VAR.sub(replace, value)
 
 
-def gateway_from_state_dir(state_dir: Path, params_file: Path) -> str:
+def gateway_from_state_dir(state_dir: Path, params_file: str) -> str:
     """``gateway_url`` from ``state_dir/platform.json`` (written by ``shopstack up``)."""
     platform_json = state_dir / "platform.json"
     try:
@@ -118,7 +115,7 @@ def gateway_from_state_dir(state_dir: Path, params_file: Path) -> str:
         raise ConfigError(f"{platform_json}: not a shopstack platform.json ({exc})") from exc
 
 
-def check_health(base_url: str, params_file: Path, *, timeout: float = 5.0) -> None:
+def check_health(base_url: str, params_file: str, *, timeout: float = 5.0) -> None:
     """GET ``{base_url}/health``; PlatformUnreachable with one actionable line otherwise."""
     url = f"{base_url}/health"
     try:

@@ -59,12 +59,12 @@ def run_suite(
     """Run the selected notebooks and write the report; see the module doc for errors."""
     environ = dict(os.environ if environ is None else environ)
     notebooks = select_suite(options.notebooks_dir, options.patterns)
-    read_params_yaml(options.params_file)
     shown_params = display_path(options.params_file, options.root)
+    read_params_yaml(options.params_file, shown_params)
     started, clock = datetime.now().astimezone(), time.monotonic()
     with _platform(options, environ) as platform:
         env = _kernel_env(options, environ, platform)
-        base_url = resolve_base_url(options.params_file, env)
+        base_url = resolve_base_url(options.params_file, env, root=options.root)
         check_health(base_url, shown_params)
         progress = progress or Progress(width=max(len(nb.stem) for nb in notebooks))
         out_dir = options.out_dir or default_out_dir(options.root, started)

@@ -1,0 +1,38 @@
+import xml.etree.ElementTree as ET
+
+from golden_files import assert_golden
+from phasebook.report.junit import junit_xml
+
+STAMP = "2026-01-02T03:04:05+00:00"
+
+
+def test_junit_matches_golden(passed_result, failed_result, crashed_result) -> None:
+    xml = junit_xml([passed_result, failed_result, crashed_result], timestamp=STAMP)
+    assert_golden("junit.xml", xml)
+
+
+def test_junit_counts_parse_and_add_up(passed_result, failed_result, crashed_result) -> None:
+    root = ET.fromstring(junit_xml([passed_result, failed_result, crashed_result], timestamp=STAMP))
+    counts = {k: root.get(k) for k in ("tests", "failures", "errors", "skipped")}
+    assert counts == {"tests": "6", "failures": "1", "errors": "1", "skipped": "1"}
+    for suite in root.iter("testsuite"):
+        cases = suite.findall("testcase")
+        assert int(suite.get("tests")) == len(cases)
+        assert int(suite.get("failures")) == sum(c.find("failure") is not None for c in cases)
+        assert int(suite.get("errors")) == sum(c.find("error") is not None for c in cases)
+        assert int(suite.get("skipped")) == sum(c.find("skipped") is not None for c in cases)
+
+
+def test_failure_carries_expected_and_actual(failed_result) -> None:
+    root = ET.fromstring(junit_xml([failed_result], timestamp=STAMP))
+    case = root.find(".//testcase[@name='3.2 Add first item to cart']")
+    failure = case.find("failure")
+    assert case.get("classname") == "03_cart"
+    assert failure.get("message") == "total_price: expected 2599.98, got 2599.97"
+    assert "03_cart.html#cell-4" in failure.text
+
+
+def test_terminal_escapes_do_not_break_the_xml(crashed_result) -> None:
+    crashed_result.error.evalue = "\x1b[31mred\x1b[0m \x07bell"
+    root = ET.fromstring(junit_xml([crashed_result], timestamp=STAMP))
+    assert root.find(".//error").get("message") == "KeyError: red bell"

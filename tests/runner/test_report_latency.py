@@ -1,0 +1,54 @@
+import pytest
+from phasebook.report.latency import endpoint_latencies, normalize_path, percentile
+
+
+@pytest.mark.parametrize(
+    ("path", "normalized"),
+    [
+        ("/api/v1/products/7", "/api/v1/products/{id}"),
+        ("/api/v1/cart/items/12?qty=2", "/api/v1/cart/items/{id}"),
+        ("/api/v1/orders/3f2b8c1e-9d4a-4e7b-8f00-123456789abc", "/api/v1/orders/{id}"),
+        ("/api/v1/checkout/chk_a1b2c3d4e5", "/api/v1/checkout/{id}"),
+        ("/api/v1/cart/items", "/api/v1/cart/items"),
+        ("/health", "/health"),
+    ],
+)
+def test_normalize_path_replaces_ids(path: str, normalized: str) -> None:
+    assert normalize_path(path) == normalized
+
+
+def test_percentile_is_nearest_rank() -> None:
+    values = [float(v) for v in range(1, 101)]
+    assert (percentile(values, 50), percentile(values, 95), percentile([7.0], 95)) == (
+        50.0,
+        95.0,
+        7.0,
+    )
+
+
+def test_latencies_group_by_method_and_normalized_path() -> None:
+    rows = [
+        {"method": "get", "path": "/p/1", "elapsed_ms": 10},
+        {"method": "GET", "path": "/p/2", "elapsed_ms": 30},
+        {"method": "POST", "path": "/p/2", "elapsed_ms": 5},
+        {"method": "GET", "path": "/p/3", "elapsed_ms": None},
+    ]
+    rows_out = [e.as_dict() for e in endpoint_latencies(rows)]
+    assert rows_out == [
+        {
+            "method": "GET",
+            "path": "/p/{id}",
+            "count": 2,
+            "p50_ms": 10.0,
+            "p95_ms": 30.0,
+            "max_ms": 30.0,
+        },
+        {
+            "method": "POST",
+            "path": "/p/{id}",
+            "count": 1,
+            "p50_ms": 5.0,
+            "p95_ms": 5.0,
+            "max_ms": 5.0,
+        },
+    ]
