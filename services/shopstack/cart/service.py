@@ -85,7 +85,7 @@ class CartService:
         )
         return await render(cart, user_id, self.products)
 
-    async def _invalidating(self, user_id: int, write: Callable[..., Any], *args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    async def _invalidating(self, user_id: int, write: Callable[..., Any], /, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         """Run a database write with the user's cache entry invalidated before and after."""
         await self.cache.invalidate(user_id)
         try:
