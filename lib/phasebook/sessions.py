@@ -71,16 +71,19 @@ class Session:
             **self._client_options(),
         )
         self.db = Databases(target.databases, redactor=self.redactor)
-        self.mail = Mailbox(
-            target.mailbox_url,
+        self.mail = self._mailbox()
+        control = {"runner": control_runner} if control_runner else {}
+        self.platform = PlatformControl(target.state_dir, **control)
+
+    def _mailbox(self) -> Mailbox:
+        return Mailbox(
+            self.target.mailbox_url,
             redactor=self.redactor,
             timeout=self.timeout,
             eventually_timeout=self.eventually_timeout,
-            transport=transport,
+            transport=self._transport,
             on_success=self._record_timing,
         )
-        control = {"runner": control_runner} if control_runner else {}
-        self.platform = PlatformControl(target.state_dir, **control)
 
     def _identity(self):
         if self.params.auth_mode == "jwt":

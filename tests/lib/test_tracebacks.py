@@ -56,18 +56,23 @@ def test_real_kernel_gets_check_outputs_and_a_one_line_checks_failed(tmp_path):
 
     (tmp_path / "pyproject.toml").write_text("")
     (tmp_path / "p.yaml").write_text("platform: {base_url: 'http://127.0.0.1:9'}\n")
-    notebook = new_notebook(cells=[
-        new_code_cell(f"import os; os.chdir({str(tmp_path)!r}); os.environ['PHASEBOOK_PARAMS'] "
-                      "= 'p.yaml'\nimport phasebook\ns = phasebook.session('nb', user_id=5)"),
-        new_code_cell("s.test('1.1', 'demo')\ns.checks.equal('answer', 41, 42)"),
-        new_code_cell("s.finish()"),
-    ])
+    notebook = new_notebook(
+        cells=[
+            new_code_cell(
+                f"import os; os.chdir({str(tmp_path)!r}); os.environ['PHASEBOOK_PARAMS'] "
+                "= 'p.yaml'\nimport phasebook\ns = phasebook.session('nb', user_id=5)"
+            ),
+            new_code_cell("s.test('1.1', 'demo')\ns.checks.equal('answer', 41, 42)"),
+            new_code_cell("s.finish()"),
+        ]
+    )
     client = NotebookClient(notebook, timeout=60, kernel_name="python3")
     with pytest.raises(CellExecutionError):
         client.execute()
     check_cell, finish_cell = notebook.cells[1], notebook.cells[2]
-    check = [o for o in check_cell.outputs if "application/vnd.phasebook.check+json" in
-             o.get("data", {})]
+    check = [
+        o for o in check_cell.outputs if "application/vnd.phasebook.check+json" in o.get("data", {})
+    ]
     assert check[0]["data"]["application/vnd.phasebook.check+json"]["status"] == "failed"
     kinds = [o["output_type"] for o in finish_cell.outputs]
     assert kinds == ["display_data", "error"]
