@@ -21,7 +21,7 @@ log = logging.getLogger("shopstack.errors")
 class ShopError(Exception):
     """An error with an HTTP status, a machine code, a message and optional extra fields."""
 
-    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
+    def __init__(self, status: int, code: str, message: str, /, **extra: Any) -> None:
         super().__init__(message)
         self.status = status
         self.code = code

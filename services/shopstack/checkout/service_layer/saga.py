@@ -112,11 +112,9 @@ async def reserve(rt: Runtime, session: dict[str, Any]) -> Result | None:
         reservation = await rt.services.reserve(session["id"], lines)
     except InsufficientStockAnswer as exc:
         return await fail(rt, session, INSUFFICIENT_STOCK, error_answer(409, exc.body))
-    except ShopError as exc:
-        if exc.status != 503:
-            raise
+    except ShopError as exc:  # unreachable after retries (503), or an unexpected answer
         await release_quietly(rt, session)
-        return await fail(rt, session, INVENTORY_UNAVAILABLE, error_answer(503, exc.body()))
+        return await fail(rt, session, INVENTORY_UNAVAILABLE, error_answer(exc.status, exc.body()))
     if reservation["status"] != "RESERVED":  # compensated already (a tombstone)
         return await fail(rt, session, INTERRUPTED, answer(session["id"], FAILED, INTERRUPTED))
     await advance(
@@ -133,11 +131,9 @@ async def pay(rt: Runtime, session: dict[str, Any]) -> Result | None:
             currency=session["currency"],
             card_token=session["card_token"],
         )
-    except ShopError as exc:
-        if exc.status != 503:
-            raise
+    except ShopError as exc:  # outcome unknown: see the module docstring
         await release_quietly(rt, session)
-        result = error_answer(503, exc.body())
+        result = error_answer(exc.status, exc.body())
         return await fail(rt, session, PAYMENT_UNAVAILABLE, result, payment_attempted=True)
     if charge.status == "CAPTURED":
         await advance(rt, session, PAYMENT_COMPLETED, payment_id=charge.payment_id)
