@@ -2,7 +2,8 @@
 
 A failed check does not raise: it is displayed (expected vs actual) and recorded under the
 current test id; ``Session.finish()`` raises :class:`ChecksFailed` at the end. Every check
-method returns ``True`` when it passed, so a notebook can skip dependent steps.
+returns an :class:`Outcome`, truthy when it passed, so a notebook can skip dependent steps
+(``if s.checks.status(r, 200): ...``).
 """
 
 from __future__ import annotations
@@ -46,6 +47,25 @@ class CheckResult:
         }
 
 
+class Outcome:
+    """What a check returns: truthy when it passed. It shows nothing itself (the check
+    already displayed ✓/✗), so a check as a cell's last line adds no ``True``/``False``."""
+
+    __slots__ = ("result",)
+
+    def __init__(self, result: CheckResult):
+        self.result = result
+
+    def __bool__(self) -> bool:
+        return self.result.status == PASSED
+
+    def __repr__(self) -> str:
+        return f"<{self.result.status} check {self.result.name!r}>"
+
+    def _ipython_display_(self) -> None:
+        return None
+
+
 class Checks:
     """The session's checks (``s.checks``)."""
 
@@ -63,7 +83,7 @@ class Checks:
 
     # -- the checks ---------------------------------------------------------------------
 
-    def status(self, response: Any, expected: int | Iterable[int]) -> bool:
+    def status(self, response: Any, expected: int | Iterable[int]) -> Outcome:
         """The response status is ``expected`` (an int, or any of several)."""
         wanted = (expected,) if isinstance(expected, int) else tuple(expected)
         label = f"{getattr(response, 'method', '')} {getattr(response, 'path', '')}".strip()
@@ -75,12 +95,14 @@ class Checks:
         message = f"{label}: expected status {shown}, got {actual}" + (f": {body}" if body else "")
         return self._record("status", False, shown, actual, message)
 
-    def equal(self, name: str, actual: Any, expected: Any) -> bool:
+    def equal(self, name: str, actual: Any, expected: Any) -> Outcome:
         """``actual == expected`` (numbers compare by value: 2599.98 == Decimal('2599.98'))."""
         ok = compare.equal(actual, expected)
         return self._record(name, ok, expected, actual, _expectation(name, ok, expected, actual))
 
-    def json_path(self, source: Any, path: str, expected: Any, *, name: str | None = None) -> bool:
+    def json_path(
+        self, source: Any, path: str, expected: Any, *, name: str | None = None
+    ) -> Outcome:
         """The value at ``path`` (e.g. ``items[0].quantity``) in a response or object."""
         data = _data(source)
         label = name or path
@@ -93,7 +115,7 @@ class Checks:
 
     def subset(
         self, actual: Any, expected: Any, *, name: str = "subset", contains: bool = False
-    ) -> bool:
+    ) -> Outcome:
         """``expected`` is contained in ``actual`` (dict keys recursively; lists element-wise,
         or with ``contains=True`` each expected element matches some actual element)."""
         data = _data(actual)
@@ -101,12 +123,12 @@ class Checks:
         message = f"{name}: matches" if not problems else f"{name}: " + "; ".join(problems[:5])
         return self._record(name, not problems, expected, data, message)
 
-    def money(self, actual: Any, expected: Any, *, name: str = "amount") -> bool:
+    def money(self, actual: Any, expected: Any, *, name: str = "amount") -> Outcome:
         """Amounts equal within 0.005 (compared as Decimal)."""
         ok = compare.money_equal(actual, expected)
         return self._record(name, ok, expected, actual, _expectation(name, ok, expected, actual))
 
-    def length(self, obj: Any, n: int, *, name: str = "length") -> bool:
+    def length(self, obj: Any, n: int, *, name: str = "length") -> Outcome:
         """``len(obj) == n``."""
         try:
             actual = len(obj)
@@ -116,7 +138,7 @@ class Checks:
         message = f"{name} == {n}" if ok else f"{name}: expected {n} items, got {actual}"
         return self._record(name, ok, n, actual, message)
 
-    def unique(self, seq: Iterable[Any], *, name: str = "unique") -> bool:
+    def unique(self, seq: Iterable[Any], *, name: str = "unique") -> Outcome:
         """No value appears twice in ``seq``."""
         values = list(seq)
         seen: set[str] = set()
@@ -132,7 +154,7 @@ class Checks:
         )
         return self._record(name, ok, "no duplicates", duplicates or len(values), message)
 
-    def one_of(self, actual: Any, options: Iterable[Any], *, name: str = "value") -> bool:
+    def one_of(self, actual: Any, options: Iterable[Any], *, name: str = "value") -> Outcome:
         """``actual`` equals one of ``options``."""
         choices = list(options)
         ok = any(compare.equal(actual, option) for option in choices)
@@ -143,13 +165,13 @@ class Checks:
         )
         return self._record(name, ok, choices, actual, message)
 
-    def true(self, name: str, condition: Any, detail: str | None = None) -> bool:
+    def true(self, name: str, condition: Any, detail: str | None = None) -> Outcome:
         """``condition`` is truthy; ``detail`` explains what was checked."""
         ok = bool(condition)
         message = f"{name}" + (f": {detail}" if detail else "")
         return self._record(name, ok, True, ok, message if ok else f"{message} (was false)")
 
-    def matches(self, actual: Any, regex: str, *, name: str = "value") -> bool:
+    def matches(self, actual: Any, regex: str, *, name: str = "value") -> Outcome:
         """The whole of ``str(actual)`` matches ``regex``."""
         ok = actual is not None and re.fullmatch(regex, str(actual)) is not None
         message = (
@@ -157,7 +179,9 @@ class Checks:
         )
         return self._record(name, ok, f"/{regex}/", actual, message)
 
-    def changed(self, diff: Any, key: Any, column: str, *, from_: Any = ANY, to: Any = ANY) -> bool:
+    def changed(
+        self, diff: Any, key: Any, column: str, *, from_: Any = ANY, to: Any = ANY
+    ) -> Outcome:
         """A snapshot diff shows ``column`` of row ``key`` changed (optionally from → to)."""
         name = f"{column}[{key}]"
         change = diff.change(key, column)
@@ -171,7 +195,7 @@ class Checks:
             message += f", expected {wanted.get('from', '…')!r} → {wanted.get('to', '…')!r}"
         return self._record(name, ok, wanted or "a change", actual, message)
 
-    def unchanged(self, diff: Any, *, name: str = "unchanged") -> bool:
+    def unchanged(self, diff: Any, *, name: str = "unchanged") -> Outcome:
         """A snapshot diff is empty (no row added, removed or changed)."""
         ok = diff.empty
         return self._record(name, ok, "no changes", diff.describe(), f"{name}: {diff.describe()}")
@@ -182,7 +206,9 @@ class Checks:
 
     # -- recording and showing ---------------------------------------------------------
 
-    def _record(self, name: str, ok: bool | None, expected: Any, actual: Any, message: str) -> bool:
+    def _record(
+        self, name: str, ok: bool | None, expected: Any, actual: Any, message: str
+    ) -> Outcome:
         status = SKIPPED if ok is None else (PASSED if ok else FAILED)
         red = self._redactor
         result = CheckResult(
@@ -196,7 +222,7 @@ class Checks:
         )
         self.results.append(result)
         self._display(render(result))
-        return bool(ok)
+        return Outcome(result)
 
     @property
     def failed(self) -> list[CheckResult]:

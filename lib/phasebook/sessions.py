@@ -221,6 +221,10 @@ class TestScope:
     def __exit__(self, *exc_info: object) -> None:
         self._session._test_id = self._previous
 
+    def _ipython_display_(self) -> None:
+        """Nothing: ``s.test(...)`` already showed its heading."""
+        return None
+
 
 def _results_bundle(payload: dict[str, Any]) -> dict[str, Any]:
     counts = payload["summary"]

@@ -31,7 +31,7 @@ def checks(shown):
 
 
 def test_passing_status_check_is_recorded_and_emitted(checks, shown):
-    assert checks.status(response(), 200) is True
+    assert checks.status(response(), 200)
     payload = shown.of(CHECK_MIME)[0]
     assert payload == {
         "seq": 1,
@@ -46,7 +46,8 @@ def test_passing_status_check_is_recorded_and_emitted(checks, shown):
 
 
 def test_failing_status_check_shows_expected_actual_and_body(checks, shown):
-    assert checks.status(response(400, '{"error": "bad"}'), (200, 201)) is False
+    outcome = checks.status(response(400, '{"error": "bad"}'), (200, 201))
+    assert not outcome and repr(outcome) == "<failed check 'status'>"
     bundle = shown[0]
     assert bundle["text/plain"].startswith(
         "✗ [3.2] POST /api/v1/cart/items: expected status [200, 201], got 400"

@@ -74,6 +74,8 @@ def test_real_kernel_gets_check_outputs_and_a_one_line_checks_failed(tmp_path):
         o for o in check_cell.outputs if "application/vnd.phasebook.check+json" in o.get("data", {})
     ]
     assert check[0]["data"]["application/vnd.phasebook.check+json"]["status"] == "failed"
+    # heading and check only: the check's return value adds no "False" execute_result
+    assert [o["output_type"] for o in check_cell.outputs] == ["display_data", "display_data"]
     kinds = [o["output_type"] for o in finish_cell.outputs]
     assert kinds == ["display_data", "error"]
     error = finish_cell.outputs[1]
