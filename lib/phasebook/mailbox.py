@@ -92,7 +92,7 @@ class Mailbox:
             raise MailboxError(
                 f"mailbox {where} answered {response.status_code}: {response.text[:200]}"
             )
-        return response.json() if response.content else None
+        return self._redactor.value(response.json()) if response.content else None
 
     def messages(self) -> list[Message]:
         """Every caught message, newest first (as the API orders them)."""

@@ -97,3 +97,15 @@ def test_error_status_is_a_mailbox_error():
 def test_missing_mailbox_url_says_how_to_configure_it():
     with pytest.raises(MailboxError, match="set mailbox.url"):
         Mailbox(None).messages()
+
+
+def test_registered_secrets_are_masked_in_messages():
+    from phasebook.redact import Redactor
+
+    leaky = {**LISTED, "Snippet": "your token is tok-SECRET-1"}
+    box = Mailbox(
+        "http://mail.test",
+        redactor=Redactor(["tok-SECRET-1"]),
+        transport=httpx.MockTransport(FakeMailpit([leaky])),
+    )
+    assert box.messages()[0].snippet == "your token is ***"
