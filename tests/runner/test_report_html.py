@@ -1,3 +1,5 @@
+import json
+
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from offline import external_references
@@ -83,3 +85,10 @@ def test_notebook_html_anchors_every_cell(failed_nb) -> None:
     html = notebook_html(failed_nb)
     for index in range(len(failed_nb.cells)):
         assert f'id="cell-{index}"' in html
+
+
+def test_notebook_html_accepts_on_disk_json_with_line_lists(failed_nb) -> None:
+    on_disk = json.loads(nbformat.writes(failed_nb))
+    on_disk["cells"][3]["source"] = ["r = s.api.post(\n", "  ...)\n"]
+    html = notebook_html(on_disk)
+    assert 'id="cell-3"' in html and "api" in html

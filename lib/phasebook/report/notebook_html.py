@@ -7,6 +7,7 @@ load require.js, MathJax, mermaid and the widget manager from CDNs, and with an
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -26,5 +27,7 @@ def notebook_html(nb: Mapping) -> str:
         extra_template_paths=[str(TEMPLATES)],
         embed_images=True,
     )
-    body, _ = exporter.from_notebook_node(nbformat.from_dict(dict(nb)))
+    # reads(), not from_dict(): on-disk JSON keeps sources as lists of lines.
+    node = nbformat.reads(json.dumps(dict(nb)), as_version=4)
+    body, _ = exporter.from_notebook_node(node)
     return body

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import shutil
 
 from phasebook.report.results import NotebookResult, read_result
@@ -20,6 +21,6 @@ def collect_result(job: NotebookJob, execution: Execution, scrubber: Scrubber) -
     try:
         write_notebook_html(job.output_path.parent, job.name, nb, scrubber)
     except Exception as exc:  # noqa: BLE001 - a broken export must not hide the results
-        html_path = job.output_path.with_suffix(".html")
-        scrubber.write_text(html_path, f"<p>HTML export failed: {type(exc).__name__}</p>")
+        message = html.escape(f"HTML export of {job.output_path.name} failed: {exc!r}")
+        scrubber.write_text(job.output_path.with_suffix(".html"), f"<p>{message}</p>")
     return result
