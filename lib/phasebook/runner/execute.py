@@ -20,6 +20,7 @@ from pathlib import Path
 import psutil
 
 WORKER_MODULE = "phasebook.runner.worker"
+_NOISE = "[IPKernelApp] WARNING"  # "Kernel is running over TCP without encryption"
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ def _outcome_error(
         return {"cell_index": None, "ename": "Timeout", "evalue": evalue}
     if outcome_path.exists():
         return json.loads(outcome_path.read_text(encoding="utf-8"))["error"]
-    tail = " | ".join(line for line in (stderr or "").strip().splitlines()[-3:])
+    lines = [line for line in (stderr or "").strip().splitlines() if _NOISE not in line]
+    tail = " | ".join(lines[-3:])
     evalue = f"worker process exited with code {returncode} before finishing: {tail}"
     return {"cell_index": None, "ename": "WorkerDied", "evalue": evalue}

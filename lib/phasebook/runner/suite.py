@@ -132,9 +132,14 @@ def _execute_all(
 ) -> list[NotebookResult]:
     registry = ProcessRegistry()
 
-    def run_one(job: NotebookJob) -> NotebookResult:
+    def run_one(job: NotebookJob) -> NotebookResult | None:
+        if registry.cancelled:
+            return None
         progress.started(job.name)
-        result = collect_result(job, execute_notebook(job, registry), scrubber)
+        execution = execute_notebook(job, registry)
+        if registry.cancelled:  # interrupted: the main thread is already cleaning up
+            return None
+        result = collect_result(job, execution, scrubber)
         progress.finished(result)
         return result
 
