@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
-FIXTURES = Path(__file__).resolve().parent.parent / "runner" / "fixtures"
 
 
 class _Health(BaseHTTPRequestHandler):
@@ -41,10 +37,3 @@ def params_file(tmp_path_factory: pytest.TempPathFactory, platform_url: str) -> 
     path = tmp_path_factory.mktemp("params") / "suite.yaml"
     path.write_text(f"platform:\n  base_url: {platform_url}\n")
     return path
-
-
-def run_phasebook(
-    *args: str, env: dict | None = None, cwd: Path | None = None, timeout: float = 180
-) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "phasebook.cli", "run", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=cwd, timeout=timeout)
