@@ -54,12 +54,13 @@ class Progress:
 
     def summary(self, results: Sequence[NotebookResult], out_dir: str) -> None:
         width = max([len("notebook"), *(len(r.name) for r in results)])
-        rows = [f"{'notebook':<{width}}  status    passed  failed  skipped  duration"]
+        head = ("notebook", "status", "passed", "failed", "skipped", "duration")
+        rows = ["{:<{w}}  {:<8}  {:>6}  {:>6}  {:>7}  {:>8}".format(*head, w=width)]
         for r in results:
-            c = r.counts
+            c, status = r.counts, f"{MARKS[r.status]} {r.status}"
             rows.append(
-                f"{r.name:<{width}}  {MARKS[r.status]} {r.status:<6}{c['passed']:>6}  "
-                f"{c['failed']:>6}  {c['skipped']:>7}  {r.duration_s:7.1f}s"
+                f"{r.name:<{width}}  {status:<8}  {c['passed']:>6}  {c['failed']:>6}  "
+                f"{c['skipped']:>7}  {r.duration_s:7.1f}s"
             )
         passed = sum(r.status == "passed" for r in results)
         rows.append(f"{passed}/{len(results)} notebooks passed — report: {out_dir}/index.html")

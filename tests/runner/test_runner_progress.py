@@ -1,0 +1,25 @@
+import io
+
+from phasebook.runner.progress import Progress, describe
+
+
+def test_describe_counts_and_error(failed_result, crashed_result) -> None:
+    assert describe(failed_result) == "1 passed, 1 failed, 1 skipped"
+    assert describe(crashed_result) == "1 passed; KeyError in cell 2: 'missing'"
+
+
+def test_progress_lines_and_summary_table(passed_result, failed_result) -> None:
+    stream = io.StringIO()
+    progress = Progress(stream, width=10)
+    progress.started("03_cart")
+    progress.finished(failed_result)
+    progress.summary([passed_result, failed_result], "outputs/run")
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == "  … 03_cart     started"
+    assert lines[1] == "  ✗ 03_cart        2.5s  1 passed, 1 failed, 1 skipped"
+    assert lines[3:] == [
+        "notebook    status    passed  failed  skipped  duration",
+        "01_catalog  ✓ passed       1       0        0      1.5s",
+        "03_cart     ✗ failed       1       1        1      2.5s",
+        "1/2 notebooks passed — report: outputs/run/index.html",
+    ]
