@@ -175,8 +175,11 @@ class Session:
         }
         return self.redactor.value(payload)  # type: ignore[return-value]
 
-    def finish(self) -> dict[str, Any]:
-        """Show the results (and emit them for the runner); raise ChecksFailed if any failed."""
+    def finish(self) -> None:
+        """Show the results (and emit them for the runner); raise ChecksFailed if any failed.
+
+        Returns nothing, so the last cell shows the summary only; ``results()`` has the payload.
+        """
         payload = self.results()
         self._display(_results_bundle(payload))
         failed = self.checks.failed
@@ -189,7 +192,6 @@ class Session:
                 f"{', '.join(tests)}: {lines}{more}",
                 failed_tests=tests,
             )
-        return payload
 
     def close(self) -> None:
         self.api.close()

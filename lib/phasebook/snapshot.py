@@ -22,6 +22,11 @@ class Snapshot:
     key: str | list[str] | None = None
     taken_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
+    def __repr__(self) -> str:
+        rows = len(self.frame)
+        table = self.frame.to_string(index=False) if rows else "(no rows)"
+        return f"<Snapshot of {self.database}: {rows} row{'' if rows == 1 else 's'}>\n{table}"
+
     def _repr_html_(self) -> str:
         title = f"<b>{escape(self.database)}</b> <code>{escape(self.sql)}</code>"
         return f"<div>{title}{self.frame._repr_html_()}</div>"
@@ -61,7 +66,14 @@ class Diff:
         )
 
     def __repr__(self) -> str:
-        return f"<Diff {self.describe()}>"
+        lines = [f"<Diff {self.describe()}>"]
+        for row in self.changed.to_dict("records"):
+            key = ", ".join(str(row[k]) for k in self.key)
+            lines.append(f"  {row['column']}[{key}]: {row['from']!r} → {row['to']!r}")
+        for title, frame in (("added", self.added), ("removed", self.removed)):
+            if not frame.empty:
+                lines.append(f"  {title}:\n{frame.to_string(index=False)}")
+        return "\n".join(lines)
 
     def _repr_html_(self) -> str:
         parts = [f"<div class='phasebook-diff'><b>diff</b>: {escape(self.describe())}"]
