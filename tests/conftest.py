@@ -157,3 +157,9 @@ def platform(
 def admin_token() -> str:
     """The bearer token of the session platform's admin routes."""
     return ADMIN_TOKEN
+
+
+@pytest.fixture(scope="session")
+def shopstack_cli():
+    """Run ``shopstack ARGS...`` (e.g. ``shopstack_cli("stop", "cart", "--state-dir", d)``)."""
+    return shopstack
