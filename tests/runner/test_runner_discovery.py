@@ -1,8 +1,9 @@
 from pathlib import Path
 
+import nbformat
 import pytest
 from phasebook.errors import ConfigError
-from phasebook.runner.discovery import discover, matches, select, select_suite
+from phasebook.runner.discovery import discover, is_exclusive, matches, select, select_suite
 
 
 @pytest.fixture
@@ -47,3 +48,12 @@ def test_empty_selection_names_what_exists(notebooks: Path) -> None:
 def test_missing_notebooks_dir_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not exist"):
         select_suite(tmp_path / "nope", [])
+
+
+def test_a_notebook_marked_exclusive_in_its_metadata_runs_alone(tmp_path: Path) -> None:
+    alone, shared = tmp_path / "11_outage.ipynb", tmp_path / "03_cart.ipynb"
+    marked = nbformat.v4.new_notebook(metadata={"phasebook": {"exclusive": True}})
+    nbformat.write(marked, alone)
+    nbformat.write(nbformat.v4.new_notebook(), shared)
+    assert is_exclusive(alone)
+    assert not is_exclusive(shared)

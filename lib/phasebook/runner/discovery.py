@@ -9,6 +9,7 @@ case-insensitive; several patterns select the union.
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -51,3 +52,14 @@ def select_suite(notebooks_dir: Path, patterns: Sequence[str]) -> list[Path]:
         joined = " or ".join(repr(p) for p in patterns)
         raise ConfigError(f"-k {joined} selects no notebook in {notebooks_dir} (found: {names})")
     return chosen
+
+
+def is_exclusive(notebook: Path) -> bool:
+    """True when the notebook's metadata says it must run with no other notebook beside it
+    (``{"phasebook": {"exclusive": true}}``): fault injection and load phases change the
+    shared platform for everyone while they run."""
+    try:
+        metadata = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {})
+    except (OSError, ValueError):
+        return False  # unreadable notebooks fail later, in papermill, with a better message
+    return bool(metadata.get("phasebook", {}).get("exclusive", False))

@@ -21,7 +21,7 @@ from phasebook.report.run import RunInfo
 from phasebook.report.scrub import Scrubber
 from phasebook.report.write import write_run_report
 from phasebook.runner.collect import collect_result
-from phasebook.runner.discovery import select_suite
+from phasebook.runner.discovery import is_exclusive, select_suite
 from phasebook.runner.embedded import EmbeddedPlatform, embedded_platform
 from phasebook.runner.execute import NotebookJob, ProcessRegistry, execute_notebook
 from phasebook.runner.paths import default_out_dir, display_path
@@ -143,13 +143,17 @@ def _execute_all(
         progress.finished(result)
         return result
 
+    # Notebooks that stop services or load the platform run alone, after the others.
+    shared = [job for job in jobs if not is_exclusive(job.input_path)]
+    alone = [job for job in jobs if is_exclusive(job.input_path)]
     pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="phasebook")
     try:
-        futures = [pool.submit(run_one, job) for job in jobs]
-        results = [future.result() for future in futures]
+        futures = [pool.submit(run_one, job) for job in shared]
+        done = {job.name: future.result() for job, future in zip(shared, futures, strict=True)}
+        done.update((job.name, run_one(job)) for job in alone)
     except BaseException:  # Ctrl-C included: no worker or kernel may outlive the run
         registry.kill_all()
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
-    return results
+    return [done[job.name] for job in jobs]
