@@ -7,6 +7,7 @@ every action raises :class:`ControlUnavailable`; check ``platform.available`` fi
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -62,9 +63,18 @@ class PlatformControl:
         """The CLI's status table, as text."""
         return self._run("status")
 
-    def logs(self, service: str, *, tail: int = 50) -> str:
-        """The last ``tail`` lines of ``service``'s log."""
-        return self._run("logs", service, "-n", str(int(tail)))
+    def logs(
+        self, service: str, *, tail: int = 50, since: dt.datetime | None = None, grep: str = ""
+    ) -> str:
+        """The last ``tail`` lines of ``service``'s log; with ``since``, only lines stamped at or
+        after it (shopstack stamps lines with local time); with ``grep``, only lines holding it."""
+        text = self._run("logs", service, "-n", str(int(tail)))
+        lines = text.splitlines()
+        if since is not None:
+            lines = [line for line in lines if _stamped_since(line, since)]
+        if grep:
+            lines = [line for line in lines if grep in line]
+        return "\n".join(lines)
 
     def pids(self) -> dict[str, int]:
         """``{service: pid}`` from platform.json (re-read: stop/start change pids)."""
@@ -109,3 +119,12 @@ class PlatformControl:
     def __repr__(self) -> str:
         state = self.state_dir if self.available else "unavailable"
         return f"<PlatformControl {state}>"
+
+
+def _stamped_since(line: str, since: dt.datetime) -> bool:
+    """True when the line starts with a ``YYYY-MM-DD HH:MM:SS,mmm`` stamp at or after ``since``."""
+    try:
+        stamp = dt.datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S,%f")
+    except ValueError:
+        return False
+    return stamp >= since.replace(tzinfo=None)

@@ -84,3 +84,20 @@ def test_real_subprocess_with_a_fake_cli(state_dir, tmp_path):
     script.write_text(f'#!/bin/sh\nPYTHONPATH={package.parent} exec {sys.executable} "$@"\n')
     script.chmod(0o755)
     assert PlatformControl(state_dir, python=str(script)).stop("payment") == "did stop payment"
+
+
+def test_logs_since_keeps_only_lines_stamped_at_or_after_it(state_dir):
+    import datetime as dt
+
+    log = (
+        "2026-11-24 11:00:00,100 checkout WARNING x: retry 1/2: checkout -> payment failed\n"
+        "2026-11-24 11:05:00,000 checkout WARNING x: retry 1/2: checkout -> payment failed\n"
+        "    continuation line without a stamp\n"
+        "2026-11-24 11:05:01,500 checkout INFO x: saga completed\n"
+    )
+    control = PlatformControl(state_dir, runner=FakeRunner(stdout=log))
+    since = dt.datetime(2026, 11, 24, 11, 5, 0)
+    assert control.logs("checkout", since=since).splitlines() == log.splitlines()[1:2] + [
+        log.splitlines()[3]
+    ]
+    assert control.logs("checkout", since=since, grep="retry") == log.splitlines()[1]
