@@ -231,6 +231,22 @@ class Checks:
     def counts(self) -> dict[str, int]:
         return {s: sum(r.status == s for r in self.results) for s in (PASSED, FAILED, SKIPPED)}
 
+    def checklist(self, items: dict[str, tuple[str, list[str]]]):
+        """A plan's acceptance checklist as a table: ``{item: (how it was verified, [test ids])}``
+        → one row per item, ✓ when every check of those tests passed (✗ if any failed or none
+        ran; – if all were skipped)."""
+        import pandas as pd
+
+        rows = []
+        for item, (how, test_ids) in items.items():
+            statuses = {r.status for r in self.results if r.test_id in test_ids}
+            if FAILED in statuses or not statuses:
+                mark = _MARK[FAILED][0]
+            else:
+                mark = _MARK[PASSED][0] if PASSED in statuses else _MARK[SKIPPED][0]
+            rows.append({"item": item, "verified by": how, "tests": ", ".join(test_ids), "": mark})
+        return pd.DataFrame(rows)
+
     def summary(self):
         """A DataFrame, one row per check."""
         import pandas as pd

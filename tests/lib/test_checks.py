@@ -120,3 +120,21 @@ def test_summary_is_a_frame_with_one_row_per_check(checks):
 def test_display_outside_ipython_prints_text(capsys):
     Checks().equal("answer", 42, 42)
     assert "✓ answer == 42" in capsys.readouterr().out
+
+
+def test_checklist_marks_an_item_by_the_checks_of_its_tests():
+    from phasebook.checks import Checks
+
+    current = {"id": "S1.1"}
+    checks = Checks(display=lambda bundle: None, test_id=lambda: current["id"])
+    checks.equal("status", 200, 200)
+    current["id"] = "S1.2"
+    checks.equal("stock", 48, 47)
+    table = checks.checklist(
+        {
+            "Happy path completes": ("201 + COMPLETED", ["S1.1"]),
+            "Stock reduced": ("DB diff", ["S1.2"]),
+            "Never run": ("nothing", ["S9.9"]),
+        }
+    )
+    assert table[""].tolist() == ["✓", "✗", "✗"]
