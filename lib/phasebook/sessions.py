@@ -57,6 +57,7 @@ class Session:
         self.redactor = Redactor(params.secrets)
         self.journal = Journal()
         self.timings: dict[str, float] = {}
+        self.last_wait_s: float | None = None  # how long the latest eventually()/wait_for() took
         self.timeout = timeout or params.request_timeout_s
         self.eventually_timeout = eventually_timeout or params.eventually_timeout_s
         self._display = display
@@ -154,6 +155,7 @@ class Session:
     def _record_timing(self, description: str, seconds: float) -> None:
         label = f"{self._test_id} {description}" if self._test_id else description
         self.timings[self.redactor.text(label)] = round(seconds, 4)
+        self.last_wait_s = seconds
 
     def snapshot(self, database: str, sql: str, *, key: Any = None, **params: Any) -> Snapshot:
         """``s.db[database].snapshot(sql, ...)``: rows now, to diff against later."""
