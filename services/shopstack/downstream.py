@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import httpx
 from circuitbreaker import CircuitBreaker, CircuitBreakerError
 from tenacity import (
     AsyncRetrying,
@@ -25,13 +24,14 @@ from tenacity import (
 from shopstack.errors import service_unavailable
 from shopstack.metrics import DOWNSTREAM_RETRIES
 from shopstack.topology import service_url
+from shopstack.transport import AiohttpSender, HttpxSender, Reply, Sender, SendFailed
 
 log = logging.getLogger("shopstack.downstream")
 
 _RETRYABLE_STATUS = {502, 503, 504}
 
 
-def _relays_an_outage(response: httpx.Response) -> bool:
+def _relays_an_outage(response: Reply) -> bool:
     """A live service answering the platform's own ``503 service_unavailable``: one of *its*
     dependencies is down, and it already retried. Pass that answer through unchanged (it names
     the service that is really down) instead of retrying it and blaming the messenger."""
@@ -65,18 +65,19 @@ class Downstream:
         attempts: int = 3,
         breaker_threshold: int = 5,
         breaker_reset_s: float = 5.0,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: Any = None,
+        sender: Sender | None = None,
     ) -> None:
+        """``transport``: an httpx transport (tests); ``sender``: any :class:`Sender`."""
         self.caller = caller
         self.timeout_s = timeout_s
         self.attempts = attempts
         self._breaker_threshold = breaker_threshold
         self._breaker_reset_s = breaker_reset_s
         self._breakers: dict[str, CircuitBreaker] = {}
-        limits = httpx.Limits(max_connections=200, max_keepalive_connections=100)
-        self._client = httpx.AsyncClient(
-            timeout=timeout_s, limits=limits, transport=transport, trust_env=False
-        )
+        if sender is None:
+            sender = HttpxSender(transport=transport) if transport else AiohttpSender()
+        self._sender = sender
 
     def breaker(self, target: str) -> CircuitBreaker:
         if target not in self._breakers:
@@ -99,7 +100,7 @@ class Downstream:
         headers: dict[str, str] | None = None,
         idempotent: bool,
         timeout_s: float | None = None,
-    ) -> httpx.Response:
+    ) -> Reply:
         """Send one request to ``target``; raise ShopError 503 when it cannot be reached."""
         try:
             return await self.breaker(target).call_async(
@@ -124,7 +125,7 @@ class Downstream:
 
     async def _with_retries(
         self, target: str, method: str, path: str, *, idempotent: bool, **kwargs: Any
-    ) -> httpx.Response:
+    ) -> Reply:
         def retryable(exc: BaseException) -> bool:
             return isinstance(exc, Unreachable) and (idempotent or not exc.connected)
 
@@ -144,7 +145,7 @@ class Downstream:
 
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.attempts),
-            wait=wait_exponential_jitter(initial=0.05, max=0.5, jitter=0.05),
+            wait=wait_exponential_jitter(multiplier=0.05, max=0.5, jitter=0.05),
             retry=retry_if_exception(retryable),
             before_sleep=before_sleep,
             reraise=True,
@@ -164,24 +165,18 @@ class Downstream:
         params: dict[str, Any] | None,
         headers: dict[str, str] | None,
         timeout_s: float | None,
-    ) -> httpx.Response:
+    ) -> Reply:
         url = service_url(target) + path
         timeout = self.timeout_s if timeout_s is None else timeout_s
         try:
-            response = await self._client.request(
-                method, url, json=json, params=params, headers=headers, timeout=timeout
+            response = await self._sender.send(
+                method, url, json=json, params=params, headers=headers, timeout_s=timeout
             )
-        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-            raise Unreachable(
-                target, f"{type(exc).__name__}: cannot connect", connected=False
-            ) from exc
-        except httpx.TimeoutException as exc:
-            raise Unreachable(target, f"no answer within {timeout:g}s", connected=True) from exc
-        except httpx.TransportError as exc:
-            raise Unreachable(target, f"{type(exc).__name__}: {exc}", connected=True) from exc
+        except SendFailed as exc:
+            raise Unreachable(target, exc.cause, connected=exc.connected) from exc
         if response.status_code in _RETRYABLE_STATUS and not _relays_an_outage(response):
             raise Unreachable(target, f"answered {response.status_code}", connected=True)
         return response
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        await self._sender.aclose()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 from fastapi.responses import Response
 
 from shopstack.errors import invalid_product_id
 from shopstack.gateway.schemas import ErrorPublic
+from shopstack.transport import Reply
 
 MAX_ID = 2**63 - 1
 
@@ -22,7 +22,7 @@ _DESCRIPTIONS = {
 }
 
 
-def relay(response: httpx.Response) -> Response:
+def relay(response: Reply) -> Response:
     """The service's status and JSON body, as they are."""
     return Response(
         content=response.content,

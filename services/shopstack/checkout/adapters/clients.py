@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import httpx
-
 from shopstack.downstream import Downstream
 from shopstack.errors import ShopError
+from shopstack.transport import Reply
 
 
 class InsufficientStockAnswer(Exception):
@@ -43,7 +42,7 @@ class ChargeAnswer:
     decline_code: str | None = None
 
 
-def _unexpected(service: str, response: httpx.Response) -> ShopError:
+def _unexpected(service: str, response: Reply) -> ShopError:
     return ShopError(
         502, "bad_gateway", f"{service} service answered {response.status_code} unexpectedly"
     )
@@ -55,7 +54,7 @@ class Services:
     def __init__(self, downstream: Downstream) -> None:
         self.downstream = downstream
 
-    async def _call(self, target: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    async def _call(self, target: str, method: str, path: str, **kwargs: Any) -> Reply:
         return await self.downstream.call(target, method, path, idempotent=True, **kwargs)
 
     async def cart(self, user_id: int) -> dict[str, Any]:
