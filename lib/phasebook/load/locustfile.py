@@ -1,0 +1,204 @@
+"""shopstack load scenarios (seed 000's mix) as Locust users. Runs only inside Locust.
+
+    PHASEBOOK_LOAD_HAPPY_PRODUCT=6 PHASEBOOK_LOAD_SCARCE_PRODUCT=7 \
+        locust -f lib/phasebook/load/locustfile.py --host http://127.0.0.1:8080
+
+Users: ``Buyer`` checks out — 80 % happy path (``tok_visa``), 15 % insufficient stock (more
+than the scarce product's stock; the 409 is the expected answer), 5 % payment declined
+(``tok_chargeDeclined``; the FAILED session is the expected answer); ``Browser`` reads the
+catalogue; ``CartUser`` adds, updates, removes and clears. With
+``PHASEBOOK_LOAD_SCENARIO=reads`` only ``ProductReader`` runs (the read-capacity step: lists
+products without pause). Every purchase is made by a fresh ``X-User-Id`` from this run's range
+(``PHASEBOOK_LOAD_FIRST_USER`` + ``PHASEBOOK_LOAD_USER_SPAN``, split between worker
+processes), so a cart is never shared and the run's rows are findable.
+
+With ``PHASEBOOK_LOAD_SUSTAIN_S`` set, the ``RampSustainRamp`` shape drives the user count
+(ramp-up / sustain / ramp-down, see stages.py); without it, ``-u/-r/-t`` or the web UI do.
+Never import this module outside Locust: Locust monkey-patches the process with gevent.
+See docs/load.md for every variable.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import random
+import uuid
+
+import locust.stats
+from locust import FastHttpUser, LoadTestShape, between, constant, task
+
+try:  # installed phasebook
+    from phasebook.load import endpoints as names
+    from phasebook.load.stages import stages_from_env
+except ImportError:  # a copy of this directory (Locust puts it on sys.path), e.g. a worker box
+    import endpoints as names  # type: ignore[no-redef]
+    from stages import stages_from_env  # type: ignore[no-redef]
+
+ENV = os.environ
+HAPPY_PRODUCT = int(ENV.get("PHASEBOOK_LOAD_HAPPY_PRODUCT") or 1)
+DECLINED_PRODUCT = int(ENV.get("PHASEBOOK_LOAD_DECLINED_PRODUCT") or HAPPY_PRODUCT)
+SCARCE_PRODUCT = int(ENV.get("PHASEBOOK_LOAD_SCARCE_PRODUCT") or 0)
+SCARCE_QUANTITY = int(ENV.get("PHASEBOOK_LOAD_SCARCE_QUANTITY") or 10)
+READ_PRODUCTS = [int(p) for p in (ENV.get("PHASEBOOK_LOAD_READ_PRODUCTS") or "1").split(",")]
+FIRST_USER = int(ENV.get("PHASEBOOK_LOAD_FIRST_USER") or 500_000_000)
+USER_SPAN = int(ENV.get("PHASEBOOK_LOAD_USER_SPAN") or 16_000_000)
+WAIT_MIN, WAIT_MAX = (float(x) for x in (ENV.get("PHASEBOOK_LOAD_WAIT_S") or "0.5,1.5").split(","))
+SCENARIO = ENV.get("PHASEBOOK_LOAD_SCENARIO") or "mixed"  # or "reads"
+MAX_PROCESSES = 16
+
+# Flush the CSV files every second (default 5 s) so the library can show progress.
+locust.stats.CSV_STATS_FLUSH_INTERVAL_SEC = float(ENV.get("PHASEBOOK_LOAD_FLUSH_S") or 1)
+
+_serial = itertools.count()
+log = logging.getLogger("phasebook.load")
+
+
+def _weight(name: str, default: int) -> int:
+    """Class weight from ``PHASEBOOK_LOAD_WEIGHTS`` (``buyer=2,browser=1,cart=1``)."""
+    given = (ENV.get("PHASEBOOK_LOAD_WEIGHTS") or "").split(",")
+    return int(dict(item.split("=") for item in given if item).get(name, default))
+
+
+class ShopUser(FastHttpUser):
+    """A shopper of this run: headers carry a user id from the run's range."""
+
+    abstract = True
+    wait_time = between(WAIT_MIN, WAIT_MAX)
+
+    def fresh_user(self) -> dict[str, str]:
+        """Headers of a user id nobody else in this run has (unique per worker process)."""
+        slot = getattr(self.environment.runner, "worker_index", 0) % MAX_PROCESSES
+        stride = USER_SPAN // MAX_PROCESSES
+        user = FIRST_USER + slot * stride + next(_serial) % stride
+        return {"X-User-Id": str(user)}
+
+    def add(self, headers: dict[str, str], product: int, quantity: int) -> bool:
+        body = {"product_id": product, "quantity": quantity}
+        with self.client.post(
+            names.CART_ITEMS, json=body, headers=headers, name=names.CART_ITEMS, catch_response=True
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code} {(response.text or '')[:200]}")
+                return False
+        return True
+
+    def checkout(self, headers: dict[str, str], card: str, name: str, expect) -> None:  # noqa: ANN001
+        body = {"idempotency_key": uuid.uuid4().hex, "payment": {"card_token": card}}
+        with self.client.post(
+            "/api/v1/checkout", json=body, headers=headers, name=name, catch_response=True
+        ) as response:
+            try:
+                answer = response.json()
+            except ValueError:
+                answer = {}
+            if expect(response.status_code, answer):
+                response.success()  # an expected 409 is a success of its scenario
+            else:
+                response.failure(f"{response.status_code} {(response.text or '')[:200]}")
+
+
+class Buyer(ShopUser):
+    """Checkouts, seed 000's mix: 80 % happy path, 15 % insufficient stock, 5 % declined."""
+
+    abstract = SCENARIO != "mixed"
+    weight = _weight("buyer", 2)
+
+    @task(80)
+    def happy_path(self) -> None:
+        headers = self.fresh_user()
+        if self.add(headers, HAPPY_PRODUCT, 1):
+            self.checkout(
+                headers,
+                "tok_visa",
+                names.CHECKOUT_HAPPY,
+                lambda status, body: status == 200 and body.get("status") == "COMPLETED",
+            )
+
+    @task(15)
+    def insufficient_stock(self) -> None:
+        if not SCARCE_PRODUCT:
+            log.warning("PHASEBOOK_LOAD_SCARCE_PRODUCT not set: no insufficient-stock checkout")
+            return
+        headers = self.fresh_user()
+        if self.add(headers, SCARCE_PRODUCT, SCARCE_QUANTITY):
+            self.checkout(
+                headers,
+                "tok_visa",
+                names.CHECKOUT_SCARCE,
+                lambda status, body: status == 409 and body.get("code") == "insufficient_stock",
+            )
+
+    @task(5)
+    def payment_declined(self) -> None:
+        headers = self.fresh_user()
+        if self.add(headers, DECLINED_PRODUCT, 1):
+            self.checkout(
+                headers,
+                "tok_chargeDeclined",
+                names.CHECKOUT_DECLINED,
+                lambda status, body: (
+                    status == 200
+                    and body.get("status") == "FAILED"
+                    and body.get("failure_reason") == "payment_declined"
+                ),
+            )
+
+
+class Browser(ShopUser):
+    """Reads the catalogue: the list, and products by id."""
+
+    abstract = SCENARIO != "mixed"
+    weight = _weight("browser", 1)
+
+    @task(2)
+    def list_products(self) -> None:
+        self.client.get(names.PRODUCTS, name=names.PRODUCTS)
+
+    @task(1)
+    def one_product(self) -> None:
+        product = random.choice(READ_PRODUCTS)
+        self.client.get(f"/api/v1/products/{product}", name=names.PRODUCT)
+
+
+class CartUser(ShopUser):
+    """Cart operations of one user of its own: add, read, update, remove, clear."""
+
+    abstract = SCENARIO != "mixed"
+    weight = _weight("cart", 1)
+
+    def on_start(self) -> None:
+        self.headers = self.fresh_user()
+
+    @task
+    def edit_cart(self) -> None:
+        product = random.choice(READ_PRODUCTS)
+        item = f"/api/v1/cart/items/{product}"
+        if not self.add(self.headers, product, 1):
+            return
+        self.client.get(names.CART, headers=self.headers, name=names.CART)
+        self.client.put(item, json={"quantity": 2}, headers=self.headers, name=names.CART_ITEM)
+        self.client.delete(item, headers=self.headers, name=names.CART_ITEM)
+        self.client.delete(names.CART, headers=self.headers, name=names.CART)
+
+
+class ProductReader(FastHttpUser):
+    """The read-capacity step: lists products as fast as the gateway answers."""
+
+    abstract = SCENARIO != "reads"
+    wait_time = constant(0)
+
+    @task
+    def list_products(self) -> None:
+        self.client.get(names.PRODUCTS, name=names.PRODUCTS)
+
+
+_stages = stages_from_env(ENV)
+if _stages is not None:
+
+    class RampSustainRamp(LoadTestShape):
+        """Ramp-up, sustain, ramp-down from ``PHASEBOOK_LOAD_*`` (see stages.py)."""
+
+        def tick(self):  # noqa: ANN201 - Locust's signature
+            return _stages.target_at(self.get_run_time())

@@ -1,0 +1,273 @@
+"""Run a load profile against the session's platform and hold what it measured.
+
+    profile = LoadProfile(users=20, ramp_up_s=5, sustain_s=20, ramp_down_s=5)
+    data = LoadData.create(s)
+    run = run_load(s, profile, data)          # mixed run (seed 000's 80/15/5 checkout mix)
+    reads = run_reads(s, profile)             # read capacity: GET /api/v1/products, no pause
+    run.endpoints                             # p50/p95/p99/p99.9, rps, errors per endpoint
+
+Locust runs in a subprocess (headless.py); the platform's processes are sampled meanwhile
+(resources.py); on PostgreSQL the checkout database's connection count is sampled too.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import endpoints as names
+from .dataset import LoadData
+from .headless import LocustJob, check_bounds, check_host, run_locust
+from .resources import ResourceSampler, rss_growth, summarize
+from .stages import Stages
+from .stats import Window, endpoint, rate_in, read_failures, read_history, read_stats
+from .thresholds import Verdict, at_most
+
+PG_CONNECTIONS = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+
+
+@dataclass(frozen=True)
+class LoadProfile:
+    """The mixed run (users, ramps, sustain, processes, think time) and the read step."""
+
+    users: int = 20
+    spawn_rate: float = 5.0
+    ramp_up_s: float = 5.0
+    sustain_s: float = 20.0
+    ramp_down_s: float = 5.0
+    processes: int = 1
+    wait_s: tuple[float, float] = (0.5, 1.5)
+    read_users: int = 50
+    read_s: float = 10.0
+    allow_remote: bool = False
+
+    def stages(self) -> Stages:
+        return Stages(self.users, self.ramp_up_s, self.sustain_s, self.ramp_down_s, self.spawn_rate)
+
+    def read_stages(self) -> Stages:
+        """The read step: all users within 2 s, then ``read_s`` of saturation."""
+        return Stages(self.read_users, 2.0, self.read_s, 0.0, self.read_users / 2)
+
+    def key(self) -> dict[str, Any]:
+        """What makes two runs comparable (stored with a baseline)."""
+        key = asdict(self)
+        key.pop("allow_remote")
+        key["wait_s"] = list(self.wait_s)
+        return key
+
+
+@dataclass
+class LoadRun:
+    """What one Locust run measured. ``t`` is seconds since Locust's first history row."""
+
+    stages: Stages
+    prefix: Path
+    endpoints: pd.DataFrame
+    history: pd.DataFrame
+    failures: pd.DataFrame
+    samples: pd.DataFrame = field(default_factory=pd.DataFrame)
+    gauges: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def t0(self) -> float:
+        return float(self.history["timestamp"].min()) if not self.history.empty else 0.0
+
+    @property
+    def sustain(self) -> Window:
+        start, end = self.stages.sustain_window
+        return Window(start, end)
+
+    def percentile(self, name: str = names.AGGREGATED, pct: str = "p95") -> float | None:
+        """``pct`` (p50, p95, p99, p99.9) of ``name`` over the whole run, ms (None: no data)."""
+        value = endpoint(self.endpoints, name)[pct]
+        return None if pd.isna(value) else float(value)
+
+    def rate(self, name: str = names.AGGREGATED) -> float:
+        """Successful requests/s of ``name`` during the sustain phase."""
+        return rate_in(self.history, name, self.sustain)
+
+    @property
+    def error_rate_pct(self) -> float:
+        row = endpoint(self.endpoints, names.AGGREGATED)
+        return float(100 * row["failures"] / row["requests"]) if row["requests"] else 0.0
+
+    @property
+    def requests(self) -> int:
+        return int(endpoint(self.endpoints, names.AGGREGATED)["requests"])
+
+    def latency_over_time(self, *names_: str) -> pd.DataFrame:
+        """p50/p95 per second (Locust's 10 s rolling window), one column pair per name."""
+        wanted = names_ or (names.AGGREGATED,)
+        rows = self.history[self.history["name"].isin(wanted)]
+        table = rows.pivot_table(index="t", columns="name", values=["p50", "p95"])
+        table.columns = [f"{name} {pct}" for pct, name in table.columns]
+        users = self.history[self.history["name"] == names.AGGREGATED].set_index("t")["users"]
+        return table.join(users, how="left")
+
+    def plot_latency(self, *names_: str) -> Any:
+        """Latency over time (p50/p95 per name) with the user count and the phases shaded."""
+        frame = self.latency_over_time(*names_)
+        fig, ax = _figure()
+        for column in frame.columns.drop("users"):
+            ax.plot(frame.index, frame[column], label=column)
+        ax.set_xlabel("seconds since start")
+        ax.set_ylabel("response time, ms")
+        users = ax.twinx()
+        users.plot(frame.index, frame["users"], color="grey", linestyle=":", label="users")
+        users.set_ylabel("users")
+        self._shade(ax)
+        ax.legend(loc="upper left", fontsize="small")
+        return _finish(fig)
+
+    def resources(self) -> pd.DataFrame:
+        """Per service: CPU mean/max (% of one core) over the sustain phase, RSS first/max/last."""
+        sustain = self._in_sustain(self.samples)
+        table = summarize(self.samples)
+        if not sustain.empty:
+            table["cpu_mean_%"] = sustain.groupby("service")["cpu_percent"].mean().round(1)
+        return table
+
+    def memory_growth(self) -> pd.DataFrame:
+        """RSS growth per service over the sustain phase (see resources.rss_growth)."""
+        return rss_growth(self.samples, self.t0 + self.sustain.start, self.t0 + self.sustain.end)
+
+    def plot_resources(self) -> Any:
+        """CPU % and RSS per service over time."""
+        fig, (cpu, rss) = _figure(rows=2)
+        frame = self.samples.assign(t=self.samples["timestamp"] - self.t0)
+        for service, group in frame.groupby("service"):
+            cpu.plot(group["t"], group["cpu_percent"], label=service)
+            rss.plot(group["t"], group["rss_mb"], label=service)
+        cpu.set_ylabel("CPU, % of one core")
+        rss.set_ylabel("RSS, MB")
+        rss.set_xlabel("seconds since start")
+        cpu.legend(loc="upper left", fontsize="x-small", ncol=3)
+        self._shade(cpu)
+        self._shade(rss)
+        return _finish(fig)
+
+    def max_gauge(self, name: str) -> float | None:
+        """The largest sampled value of gauge ``name`` (None when it was never sampled)."""
+        values = self.gauges[self.gauges["gauge"] == name]["value"].dropna()
+        return float(values.max()) if not values.empty else None
+
+    def _in_sustain(self, frame: pd.DataFrame) -> pd.DataFrame:
+        if frame.empty:
+            return frame
+        t = frame["timestamp"] - self.t0
+        return frame[t.between(self.sustain.start, self.sustain.end)]
+
+    def _shade(self, ax: Any) -> None:
+        ax.axvspan(self.sustain.start, self.sustain.end, color="green", alpha=0.06)
+
+
+def _figure(rows: int = 1) -> tuple[Any, Any]:
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(rows, 1, figsize=(10, 3.5 * rows), sharex=True, squeeze=True)
+
+
+def _finish(fig: Any) -> Any:
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    plt.close(fig)  # shown once, as the cell's value, not again by the inline backend
+    return fig
+
+
+def run_load(
+    session: Any, profile: LoadProfile, data: LoadData, *, out_dir: str | Path | None = None
+) -> LoadRun:
+    """The mixed run: seed 000's checkout mix plus browsing and cart operations."""
+    env = {**data.env(), "PHASEBOOK_LOAD_SCENARIO": "mixed"}
+    env["PHASEBOOK_LOAD_WAIT_S"] = ",".join(f"{w:g}" for w in profile.wait_s)
+    return _run(session, profile, profile.stages(), env=env, out_dir=out_dir, label="mixed")
+
+
+def run_reads(
+    session: Any, profile: LoadProfile, data: LoadData, *, out_dir: str | Path | None = None
+) -> LoadRun:
+    """The read-capacity step: ``read_users`` list products without pause for ``read_s``."""
+    env = {**data.env(), "PHASEBOOK_LOAD_SCENARIO": "reads"}
+    stages = profile.read_stages()
+    return _run(session, profile, stages, env=env, out_dir=out_dir, label="reads")
+
+
+def _run(
+    session: Any,
+    profile: LoadProfile,
+    stages: Stages,
+    *,
+    env: dict[str, str],
+    out_dir: str | Path | None,
+    label: str,
+) -> LoadRun:
+    check_bounds(stages, profile.processes)
+    host = check_host(session.target.base_url, allow_remote=profile.allow_remote)
+    directory = Path(out_dir) if out_dir else Path(tempfile.mkdtemp(prefix="phasebook-load-"))
+    job = LocustJob(
+        host=host, stages=stages, prefix=directory / label, processes=profile.processes, env=env
+    )
+    pids = session.platform.pids() if session.platform.available else {}
+    with ResourceSampler(pids, gauges=_gauges(session)) as sampler:
+        run_locust(job)
+    return LoadRun(
+        stages=stages,
+        prefix=job.prefix,
+        endpoints=read_stats(job.prefix),
+        history=read_history(job.prefix),
+        failures=read_failures(job.prefix),
+        samples=sampler.frame(),
+        gauges=sampler.gauges(),
+    )
+
+
+def _gauges(session: Any) -> dict[str, Any]:
+    """On PostgreSQL: the checkout database's connection count (pg_stat_activity)."""
+    if "checkout" not in session.db:
+        return {}
+    database = session.db["checkout"]
+    if not str(getattr(database, "url", "")).startswith("postgresql"):
+        return {}
+    return {"db connections": lambda: database.scalar(PG_CONNECTIONS)}
+
+
+def stable_memory(run: LoadRun, *, max_growth_mb: float, max_growth_pct: float) -> list[Verdict]:
+    """One verdict per service: RSS over the sustain phase grew by no more than
+    ``max_growth_mb`` or by no more than ``max_growth_pct`` % (a leak exceeds both)."""
+    verdicts = []
+    for row in run.memory_growth().to_dict("records"):
+        growth_mb, growth_pct = row["growth_mb"], row["growth_%"]
+        passed = growth_mb <= max_growth_mb or growth_pct <= max_growth_pct
+        detail = (
+            f"{row['rss_start_mb']:.0f} → {row['rss_end_mb']:.0f} MB ({growth_mb:+.1f} MB, "
+            f"{growth_pct:+.1f} %; limit {max_growth_mb:g} MB or {max_growth_pct:g} %)"
+        )
+        name = f"{row['service']} memory stable"
+        verdicts.append(Verdict(name, growth_mb, max_growth_mb, passed, detail))
+    return verdicts
+
+
+def per_service(table: pd.DataFrame, column: str, limit: float, unit: str) -> list[Verdict]:
+    """``at_most`` for ``column`` of each service row of a resources table."""
+    return [
+        at_most(f"{service} {column}", float(value), limit, unit)
+        for service, value in table[column].items()
+    ]
+
+
+def figures(run: LoadRun, reads: LoadRun | None = None) -> dict[str, float]:
+    """The headline figures a baseline keeps (``*_ms`` lower is better, others higher)."""
+    result = {
+        "checkout_p95_ms": run.percentile(names.CHECKOUT_HAPPY, "p95"),
+        "all_requests_p95_ms": run.percentile(names.AGGREGATED, "p95"),
+        "orders_per_min": 60 * run.rate(names.CHECKOUT_HAPPY),
+        "requests_per_s": run.rate(names.AGGREGATED),
+    }
+    if reads is not None:
+        result["product_reads_per_s"] = reads.rate(names.PRODUCTS)
+    return {k: v for k, v in result.items() if v is not None}
