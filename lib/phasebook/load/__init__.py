@@ -9,7 +9,14 @@ this package: Locust loads it in its own process. See docs/load.md.
 from __future__ import annotations
 
 from . import endpoints
-from .baseline import Comparison, compare, load_baseline, save_baseline
+from .baseline import (
+    Comparison,
+    baseline_path,
+    comparable,
+    compare,
+    load_baseline,
+    save_baseline,
+)
 from .dataset import Consistency, LoadData, consistency, settled_consistency
 from .headless import LOCUSTFILE, LoadRunFailed, check_host
 from .resources import ResourceSampler
@@ -32,7 +39,9 @@ __all__ = [
     "Verdict",
     "at_least",
     "at_most",
+    "baseline_path",
     "check_host",
+    "comparable",
     "compare",
     "consistency",
     "endpoints",

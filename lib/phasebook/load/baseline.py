@@ -125,3 +125,18 @@ def compare(
     if not verdicts:
         return Comparison(skipped=f"{source} has none of the figures {sorted(figures)}")
     return Comparison(verdicts=verdicts, baseline=baseline)
+
+
+def baseline_path(session: Any, path: str | Path | None = None) -> Path:
+    """``path`` (relative to the repository root), else ``outputs/baselines/load-<profile>.json``
+    where profile is the platform's (sqlite, postgres; remote for a platform without one)."""
+    root = Path(session.params.root)
+    if path:
+        chosen = Path(path).expanduser()
+        return chosen if chosen.is_absolute() else root / chosen
+    return root / "outputs" / "baselines" / f"load-{session.target.profile or 'remote'}.json"
+
+
+def comparable(session: Any, profile: Any) -> dict[str, Any]:
+    """What two runs must share to be compared: the load profile and the platform profile."""
+    return {**profile.key(), "platform": session.target.profile or "remote"}
