@@ -1,0 +1,49 @@
+"""One short real load run against the session's shopstack (Locust in a subprocess)."""
+
+from __future__ import annotations
+
+import pytest
+from phasebook.load import LoadData, LoadProfile, endpoints, run_load, settled_consistency
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("load")]
+
+
+@pytest.fixture
+def session(platform, admin_token, monkeypatch, tmp_path):
+    import phasebook
+
+    state_dir = platform["state_dir"]
+    monkeypatch.setenv("SHOPSTACK_STATE_DIR", state_dir)
+    monkeypatch.setenv("SHOPSTACK_ADMIN_TOKEN", admin_token)
+    monkeypatch.delenv("PHASEBOOK_PARAMS", raising=False)
+    s = phasebook.session("test_load", params=str(_root() / "params" / "local.yaml"))
+    s._display = lambda bundle: None
+    yield s
+    s.close()
+
+
+def _root():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parents[2]
+
+
+def test_a_short_mixed_run_measures_every_scenario_and_leaves_consistent_data(session, tmp_path):
+    profile = LoadProfile(users=6, spawn_rate=6, ramp_up_s=1, sustain_s=8, ramp_down_s=1)
+    data = LoadData.create(session)
+    run = run_load(session, profile, data, out_dir=tmp_path)
+
+    assert run.error_rate_pct == 0, run.failures.to_string()
+    names = set(run.endpoints["name"])
+    assert {endpoints.CHECKOUT_HAPPY, endpoints.CART_ITEMS, endpoints.AGGREGATED} <= names
+    assert run.percentile(endpoints.CHECKOUT_HAPPY, "p95") > 0
+    assert run.rate(endpoints.AGGREGATED) > 0
+    assert {"gateway", "checkout"} <= set(run.samples["service"])
+    assert not run.memory_growth().empty
+
+    consistency = settled_consistency(session, data, timeout=30)
+    assert consistency.completed > 0
+    assert (
+        consistency.payments_captured == consistency.orders == consistency.stock_consumed
+    ) and consistency.orders == consistency.completed
+    assert consistency.scarce_stock_change == 0 == consistency.declined_stock_change
