@@ -21,7 +21,7 @@ from .control import PlatformControl
 from .db import Databases
 from .discovery import Target, resolve_target
 from .display import RESULTS_MIME, Emit, emit, escape
-from .errors import ChecksFailed, ConfigError
+from .errors import ChecksFailed, ConfigError, EventuallyTimeout
 from .identity import JwtIdentity, MockIdentity
 from .journal import Journal
 from .mailbox import Mailbox
@@ -146,11 +146,29 @@ class Session:
         """A unique string such as ``checkout-3f9c2a7d1b04`` (idempotency keys, names)."""
         return f"{prefix}-{uuid.uuid4().hex[:12]}"
 
-    def eventually(self, fn: Callable[[], Any], **kwargs: Any) -> Any:
-        """:func:`phasebook.eventually` with the params timeout; records the convergence time."""
+    def eventually(self, fn: Callable[[], Any], *, check: str | None = None, **kwargs: Any) -> Any:
+        """:func:`phasebook.eventually` with the params timeout; records the convergence time.
+
+        With ``check="name"`` a timeout does not raise: it is recorded as a failed check (with
+        the last value observed) and that last value is returned, so the checks after it still
+        run and show what the platform got wrong.
+        """
         kwargs.setdefault("timeout", self.eventually_timeout)
         kwargs.setdefault("on_success", self._record_timing)
-        return eventually(fn, **kwargs)
+        if check is None:
+            return eventually(fn, **kwargs)
+        try:
+            value = eventually(fn, **kwargs)
+        except EventuallyTimeout as exc:
+            wanted = kwargs.get("description") or check
+            self.checks.true(
+                check,
+                False,
+                f"{wanted}: not within {exc.elapsed:.1f} s, last value {exc.last_value!r}",
+            )
+            return exc.last_value
+        self.checks.true(check, True, f"within {self.last_wait_s:.3f} s")
+        return value
 
     def _record_timing(self, description: str, seconds: float) -> None:
         label = f"{self._test_id} {description}" if self._test_id else description

@@ -158,3 +158,25 @@ def test_snapshot_shortcut_reads_the_named_database(make_session, state_dir):
     s = make_session()
     before = s.snapshot("inventory", "SELECT * FROM stock")
     assert s.diff(before, before).empty
+
+
+def test_eventually_with_check_records_a_timeout_as_a_failed_check_and_goes_on(make_session):
+    s = make_session(user_id=42)
+    s.test("O.2", "No corruption")
+    last = s.eventually(
+        lambda: "RESERVED",
+        until=lambda v: v == "RELEASED",
+        timeout=0.05,
+        interval=0.01,
+        check="reservation compensated",
+    )
+    assert last == "RESERVED"
+    [result] = s.checks.failed
+    assert (result.test_id, result.name) == ("O.2", "reservation compensated")
+    assert "last value 'RESERVED'" in result.message
+
+
+def test_eventually_with_check_records_success(make_session):
+    s = make_session(user_id=42)
+    assert s.eventually(lambda: 7, check="seven") == 7
+    assert [r.status for r in s.checks.results] == ["passed"]

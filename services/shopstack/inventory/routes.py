@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -13,6 +15,8 @@ from shopstack.inventory import reservations, stock
 from shopstack.inventory.domain import InsufficientStock, ReservationLine, ReservationNotActive
 from shopstack.settings import get_settings
 from shopstack.wire import rfc3339
+
+log = logging.getLogger("shopstack.inventory")
 
 router = APIRouter()
 
@@ -107,8 +111,20 @@ def confirm_reservation(reservation_id: str, request: Request) -> dict[str, str]
     return {"reservation_id": reservation_id, "status": status}
 
 
+def _release_disabled() -> bool:
+    """TEST-ONLY defect: ``SHOPSTACK_TEST_DISABLE_RELEASE=1`` makes every release a no-op that
+    still answers success, so a test can prove the outage notebook catches a platform that stops
+    compensating. The supervisor never stores ``SHOPSTACK_TEST_*`` variables."""
+    disabled = os.environ.get("SHOPSTACK_TEST_DISABLE_RELEASE", "") == "1"
+    if disabled:
+        log.warning("TEST-ONLY defect armed: reservation release is disabled")
+    return disabled
+
+
 @router.post("/reservations/{reservation_id}/release")
 def release_reservation(reservation_id: str, request: Request) -> dict[str, str]:
+    if _release_disabled():
+        return {"reservation_id": reservation_id, "status": "RELEASED"}
     status = reservations.release(_engine(request), reservation_id)
     if status is None:
         raise not_found("reservation not found")
@@ -118,6 +134,8 @@ def release_reservation(reservation_id: str, request: Request) -> dict[str, str]
 @router.post("/reservations/release-for-checkout")
 def release_for_checkout(body: CheckoutRef, request: Request) -> dict[str, Any]:
     """Compensation when the caller does not know (or never learned) the reservation id."""
+    if _release_disabled():
+        return {"reservation_id": None, "checkout_id": body.checkout_id, "status": "RELEASED"}
     row = reservations.release_for_checkout(_engine(request), body.checkout_id)
     return _reservation_body(row)
 
@@ -127,5 +145,7 @@ def consume_event(event: OutboxEvent, request: Request) -> dict[str, str]:
     """``checkout.failed``: make sure the checkout holds no stock (idempotent)."""
     if event.event_type != FAILED or event.payload.get("failure_reason") == "insufficient_stock":
         return {"status": "ignored"}
+    if _release_disabled():
+        return {"status": "applied"}
     reservations.release_for_checkout(_engine(request), event.aggregate_id)
     return {"status": "applied"}
