@@ -160,12 +160,8 @@ class Session:
         try:
             value = eventually(fn, **kwargs)
         except EventuallyTimeout as exc:
-            wanted = kwargs.get("description") or check
-            self.checks.true(
-                check,
-                False,
-                f"{wanted}: not within {exc.elapsed:.1f} s, last value {exc.last_value!r}",
-            )
+            detail = f"not within {exc.elapsed:.1f} s, last value {exc.last_value!r}"
+            self.checks.true(check, False, detail)
             return exc.last_value
         self.checks.true(check, True, f"within {self.last_wait_s:.3f} s")
         return value
