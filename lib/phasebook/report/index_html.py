@@ -34,6 +34,7 @@ def index_html(run: RunInfo, results: Sequence[NotebookResult]) -> str:
         totals=totals(results),
         notebooks=[notebook_dict(r) for r in results],
         failures=_failures(results),
+        skipped=_skipped(results),
         errors=[{"notebook": r.name, **asdict(r.error)} for r in results if r.error],
         latency=endpoint_latencies(journal),
     )
@@ -53,6 +54,19 @@ def _failures(results: Sequence[NotebookResult]) -> list[dict]:
         }
         for r in results
         for check in r.failed_checks
+    ]
+
+
+def _skipped(results: Sequence[NotebookResult]) -> list[dict]:
+    return [
+        {
+            "notebook": r.name,
+            "test_id": check.get("test_id") or "",
+            "title": r.titles.get(str(check.get("test_id")), ""),
+            "reason": check.get("message") or check.get("name") or "",
+        }
+        for r in results
+        for check in r.skipped_checks
     ]
 
 

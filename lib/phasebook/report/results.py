@@ -77,6 +77,10 @@ class NotebookResult:
         return [c for c in self.checks if c.get("status") == "failed"]
 
     @property
+    def skipped_checks(self) -> list[dict]:
+        return [c for c in self.checks if c.get("status") == "skipped"]
+
+    @property
     def tests(self) -> list[PlanTest]:
         grouped: dict[str, list[dict]] = {}
         for check in self.checks:

@@ -32,8 +32,11 @@ from shopstack.checkout.service_layer.runtime import Runtime
 from shopstack.errors import ShopError
 from shopstack.wire import to_decimal, utcnow
 
-REPLAY_WAIT_S = 20.0
+# How long a duplicate waits for the first request's saga: just under the gateway's 30 s
+# timeout for a checkout call, so a slow saga under load still answers its duplicates.
+REPLAY_WAIT_S = 25.0
 _POLL_S = 0.05
+_POLL_MAX_S = 0.5
 
 
 def conflict() -> ShopError:
@@ -99,6 +102,7 @@ def check_same_request(existing: dict[str, Any], command: StartCheckout, cart: d
 
 async def wait_for_result(rt: Runtime, checkout_id: str) -> dict[str, Any]:
     deadline = time.monotonic() + REPLAY_WAIT_S
+    pause = _POLL_S
     while True:
         session = await rt.db(sessions.get, checkout_id)
         if session["status"] in TERMINAL and session["result"]:
@@ -109,7 +113,8 @@ async def wait_for_result(rt: Runtime, checkout_id: str) -> dict[str, Any]:
                 "checkout_in_progress",
                 "a checkout with this idempotency_key is still in progress; retry later",
             )
-        await asyncio.sleep(_POLL_S)
+        await asyncio.sleep(pause)
+        pause = min(pause * 1.5, _POLL_MAX_S)  # many waiters must not load the database
 
 
 async def replay(
