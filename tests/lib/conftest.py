@@ -3,12 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import pwd
-import shutil
-import socket
-import subprocess
-import tempfile
 import textwrap
 from pathlib import Path
 
@@ -104,66 +98,3 @@ class Collector(list):
 @pytest.fixture
 def shown() -> Collector:
     return Collector()
-
-
-# -- PostgreSQL ------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _as_postgres(command: list[str]) -> list[str]:
-    if os.geteuid() != 0:
-        return command
-    return ["runuser", "-u", "postgres", "--", *command]
-
-
-@pytest.fixture(scope="session")
-def postgres_url():
-    """SHOPSTACK_TEST_POSTGRES_URL, else a throwaway cluster (trust auth) for this session."""
-    given = os.environ.get("SHOPSTACK_TEST_POSTGRES_URL")
-    if given:
-        yield given
-        return
-    if not (PG_BIN / "initdb").exists():
-        pytest.skip("no PostgreSQL: set SHOPSTACK_TEST_POSTGRES_URL or install postgresql-15")
-    base = Path(tempfile.mkdtemp(prefix="phasebook-pg-"))
-    if os.geteuid() == 0:
-        pg = pwd.getpwnam("postgres")
-        os.chown(base, pg.pw_uid, pg.pw_gid)
-    data, port = base / "data", _free_port()
-    run = {"check": True, "capture_output": True}
-    subprocess.run(
-        _as_postgres(
-            [str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync"]
-        ),
-        **run,
-    )
-    options = f"-h 127.0.0.1 -p {port} -k {base} -F"
-    subprocess.run(
-        _as_postgres(
-            [
-                str(PG_BIN / "pg_ctl"),
-                "-D",
-                str(data),
-                "-o",
-                options,
-                "-l",
-                str(base / "log"),
-                "-w",
-                "start",
-            ]
-        ),
-        **run,
-    )
-    try:
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(
-            _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-            capture_output=True,
-        )
-        shutil.rmtree(base, ignore_errors=True)
