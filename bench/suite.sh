@@ -14,7 +14,8 @@ now() { $BIN/python -c 'import time; print(time.monotonic())'; }
 
 run_phasebook() {
   local out; out=$(mktemp -d)
-  $BIN/phasebook run --embedded --jobs 2 -k '0[1-8]_' --out "$out" >/dev/null 2>&1
+  $BIN/phasebook run --embedded --jobs 2 -k '0[1-8]_*' --out "$out" >/dev/null 2>&1 \
+    || echo "bench: phasebook run failed (exit $?)" >&2
   rm -rf "$out"
 }
 
@@ -22,7 +23,8 @@ run_nbmake() {
   local state; state=$(mktemp -d)
   $BIN/shopstack up --ports auto --fresh --detach --state-dir "$state" >/dev/null
   SHOPSTACK_STATE_DIR=$state PHASEBOOK_PARAMS=params/local.yaml \
-    $BIN/pytest -q -p no:cacheprovider -o addopts= --nbmake -n 2 $selection >/dev/null 2>&1 || true
+    $BIN/pytest -q -p no:cacheprovider -o addopts= --nbmake -n 2 $selection >/dev/null 2>&1 \
+    || echo "bench: nbmake run failed (exit $?)" >&2
   $BIN/shopstack down --state-dir "$state" >/dev/null
   rm -rf "$state"
 }

@@ -1,23 +1,29 @@
-"""Execute one notebook in its own worker process, under a wall-clock limit.
+"""Execute notebooks in worker processes, each under a wall-clock limit.
 
-The worker (:mod:`phasebook.runner.worker`) calls ``papermill.execute_notebook``; this module
-starts it, waits at most ``wall_timeout`` seconds, kills the whole process tree (worker and
-kernel) when the limit passes or the run is cancelled, and returns an :class:`Execution`.
+A worker (:mod:`phasebook.runner.worker`) imports papermill once and executes one notebook at
+a time with ``papermill.execute_notebook``; this module keeps a pool of them, waits at most
+``wall_timeout`` seconds per notebook, kills the whole process tree (worker and kernel) when
+the limit passes or the run is cancelled (the pool starts a fresh worker for the next
+notebook), and returns an :class:`Execution`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import queue
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
+
+from phasebook.runner.worker import DONE
 
 WORKER_MODULE = "phasebook.runner.worker"
 _NOISE = "[IPKernelApp] WARNING"  # "Kernel is running over TCP without encryption"
@@ -86,33 +92,108 @@ def kill_tree(pid: int) -> None:
     psutil.wait_procs(victims, timeout=5)
 
 
-def execute_notebook(job: NotebookJob, registry: ProcessRegistry | None = None) -> Execution:
-    """Run ``job`` in a worker process; never raises for a failing notebook."""
-    registry = registry or ProcessRegistry()
-    start = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="phasebook-job-") as tmp:
-        spec_path, outcome_path = Path(tmp, "spec.json"), Path(tmp, "outcome.json")
-        spec_path.write_text(json.dumps(_spec(job, outcome_path)), encoding="utf-8")
-        proc = subprocess.Popen(
-            [sys.executable, "-m", WORKER_MODULE, str(spec_path)],
-            env=job.env or None,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
+class Worker:
+    """One long-lived worker process: papermill is imported once, then it executes one
+    notebook per request. Importing papermill costs about 1.4 s on this machine, so a fresh
+    process per notebook cost the suite that much per notebook."""
+
+    def __init__(self, registry: ProcessRegistry) -> None:
+        self._registry = registry
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", WORKER_MODULE, "--serve"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            bufsize=1,
         )
-        registry.add(proc)
+        registry.add(self.proc)
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        self._stderr: list[str] = []
+        threading.Thread(
+            target=self._pump, args=(self.proc.stdout, self._lines), daemon=True
+        ).start()
+        threading.Thread(target=self._pump_stderr, daemon=True).start()
+
+    @staticmethod
+    def _pump(stream, lines: queue.Queue) -> None:  # noqa: ANN001 - a text pipe
+        for line in stream:
+            lines.put(line.rstrip("\n"))
+        lines.put(None)  # the process is gone
+
+    def _pump_stderr(self) -> None:
+        for line in self.proc.stderr:  # type: ignore[union-attr]
+            self._stderr = [*self._stderr[-20:], line.rstrip("\n")]
+
+    @property
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def run(self, spec: dict, timeout: float | None) -> tuple[bool, bool]:
+        """Send one notebook; ``(finished, timed_out)``. Kills the worker on timeout."""
+        deadline = None if timeout is None else time.monotonic() + timeout
         try:
-            _, stderr = proc.communicate(timeout=job.wall_timeout)
-            timed_out = False
-        except subprocess.TimeoutExpired:
-            kill_tree(proc.pid)
-            _, stderr = proc.communicate()
-            timed_out = True
+            self.proc.stdin.write(json.dumps(spec) + "\n")  # type: ignore[union-attr]
+            self.proc.stdin.flush()  # type: ignore[union-attr]
+        except OSError:
+            return False, False
+        while True:
+            remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+            try:
+                line = self._lines.get(timeout=remaining)
+            except queue.Empty:
+                self.stop()
+                return False, True
+            if line is None:
+                return False, False
+            if line == DONE:
+                return True, False
+
+    def stderr_tail(self) -> str:
+        return " | ".join(line for line in self._stderr if _NOISE not in line)
+
+    def stop(self) -> None:
+        kill_tree(self.proc.pid)
+        self._registry.discard(self.proc)
+
+
+class WorkerPool:
+    """``size`` warm workers; a worker that died or was killed is replaced on next use."""
+
+    def __init__(self, size: int, registry: ProcessRegistry) -> None:
+        self.registry = registry
+        self.size = max(1, size)
+        self._idle: queue.Queue[Worker] = queue.Queue()
+        for _ in range(self.size):
+            self._idle.put(Worker(registry))
+
+    @contextlib.contextmanager
+    def worker(self) -> Iterator[Worker]:
+        worker = self._idle.get()
+        if not worker.alive:
+            worker.stop()
+            worker = Worker(self.registry)
+        try:
+            yield worker
         finally:
-            registry.discard(proc)
+            self._idle.put(worker)
+
+    def close(self) -> None:
+        """Stop every idle worker (a busy one was already killed or has finished)."""
+        while not self._idle.empty():
+            self._idle.get_nowait().stop()
+
+
+def execute_notebook(job: NotebookJob, pool: WorkerPool) -> Execution:
+    """Run ``job`` in a pooled worker process; never raises for a failing notebook."""
+    start = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="phasebook-job-") as tmp, pool.worker() as worker:
+        outcome_path = Path(tmp, "outcome.json")
+        finished, timed_out = worker.run(_spec(job, outcome_path), job.wall_timeout)
         duration = time.monotonic() - start
-        error = _outcome_error(job, outcome_path, proc.returncode, stderr, timed_out)
+        stderr = "" if finished else worker.stderr_tail()
+        returncode = worker.proc.poll()
+        error = _outcome_error(job, outcome_path, returncode, stderr, timed_out)
     return Execution(job.name, duration, error, timed_out)
 
 
@@ -125,18 +206,18 @@ def _spec(job: NotebookJob, outcome_path: Path) -> dict:
         "cell_timeout": job.cell_timeout,
         "kernel_name": job.kernel_name,
         "outcome_path": str(outcome_path),
+        "env": job.env or None,
     }
 
 
 def _outcome_error(
-    job: NotebookJob, outcome_path: Path, returncode: int, stderr: str, timed_out: bool
+    job: NotebookJob, outcome_path: Path, returncode: int | None, stderr: str, timed_out: bool
 ) -> dict | None:
     if timed_out:
         evalue = f"notebook exceeded --timeout {job.wall_timeout:g} s (wall clock); killed"
         return {"cell_index": None, "ename": "Timeout", "evalue": evalue}
     if outcome_path.exists():
         return json.loads(outcome_path.read_text(encoding="utf-8"))["error"]
-    lines = [line for line in (stderr or "").strip().splitlines() if _NOISE not in line]
-    tail = " | ".join(lines[-3:])
+    tail = " | ".join(stderr.split(" | ")[-3:])
     evalue = f"worker process exited with code {returncode} before finishing: {tail}"
     return {"cell_index": None, "ename": "WorkerDied", "evalue": evalue}

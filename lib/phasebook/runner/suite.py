@@ -23,7 +23,7 @@ from phasebook.report.write import write_run_report
 from phasebook.runner.collect import collect_result
 from phasebook.runner.discovery import is_exclusive, select_suite
 from phasebook.runner.embedded import EmbeddedPlatform, embedded_platform
-from phasebook.runner.execute import NotebookJob, ProcessRegistry, execute_notebook
+from phasebook.runner.execute import NotebookJob, ProcessRegistry, WorkerPool, execute_notebook
 from phasebook.runner.paths import default_out_dir, display_path
 from phasebook.runner.preflight import check_health, read_params_yaml, resolve_base_url
 from phasebook.runner.progress import Progress
@@ -62,7 +62,10 @@ def run_suite(
     shown_params = display_path(options.params_file, options.root)
     read_params_yaml(options.params_file, shown_params)
     started, clock = datetime.now().astimezone(), time.monotonic()
-    with _platform(options, environ) as platform:
+    registry = ProcessRegistry()
+    # Workers import papermill while the embedded platform starts.
+    pool = WorkerPool(min(options.jobs, len(notebooks)), registry)
+    with contextlib.closing(pool), _platform(options, environ) as platform:
         env = _kernel_env(options, environ, platform)
         base_url = resolve_base_url(options.params_file, env, root=options.root)
         check_health(base_url, shown_params)
@@ -75,7 +78,7 @@ def run_suite(
         )
         scrubber = Scrubber.from_env(env, [platform.admin_token] if platform else [])
         jobs = [_job(nb, options, out_dir, env) for nb in notebooks]
-        results = _execute_all(jobs, options.jobs, scrubber, progress)
+        results = _execute_all(jobs, pool, scrubber, progress)
     run = _run_info(options, shown_params, base_url, started, time.monotonic() - clock)
     write_run_report(out_dir, run, results, scrubber)
     progress.summary(results, display_path(out_dir, options.root))
@@ -128,15 +131,15 @@ def _job(notebook: Path, options: RunOptions, out_dir: Path, env: dict) -> Noteb
 
 
 def _execute_all(
-    jobs: list[NotebookJob], workers: int, scrubber: Scrubber, progress: Progress
+    jobs: list[NotebookJob], pool: WorkerPool, scrubber: Scrubber, progress: Progress
 ) -> list[NotebookResult]:
-    registry = ProcessRegistry()
+    registry = pool.registry
 
     def run_one(job: NotebookJob) -> NotebookResult | None:
         if registry.cancelled:
             return None
         progress.started(job.name)
-        execution = execute_notebook(job, registry)
+        execution = execute_notebook(job, pool)
         if registry.cancelled:  # interrupted: the main thread is already cleaning up
             return None
         result = collect_result(job, execution, scrubber)
@@ -146,14 +149,14 @@ def _execute_all(
     # Notebooks that stop services or load the platform run alone, after the others.
     shared = [job for job in jobs if not is_exclusive(job.input_path)]
     alone = [job for job in jobs if is_exclusive(job.input_path)]
-    pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="phasebook")
+    threads = ThreadPoolExecutor(max_workers=pool.size, thread_name_prefix="phasebook")
     try:
-        futures = [pool.submit(run_one, job) for job in shared]
+        futures = [threads.submit(run_one, job) for job in shared]
         done = {job.name: future.result() for job, future in zip(shared, futures, strict=True)}
         done.update((job.name, run_one(job)) for job in alone)
     except BaseException:  # Ctrl-C included: no worker or kernel may outlive the run
         registry.kill_all()
-        pool.shutdown(wait=True, cancel_futures=True)
+        threads.shutdown(wait=True, cancel_futures=True)
         raise
-    pool.shutdown(wait=True)
+    threads.shutdown(wait=True)
     return [done[job.name] for job in jobs]

@@ -1,17 +1,20 @@
 """Worker process: executes one notebook with papermill's Python API.
 
-Run as ``python -m phasebook.runner.worker SPEC.json``. The spec names the input and output
-notebooks, the papermill parameters, the working directory and the cell timeout; the worker
-writes an outcome JSON (``{"error": null}`` or the error's cell index, ename and evalue) to
-``spec["outcome_path"]``. One notebook per process, so the parent can enforce a wall-clock
-limit by killing the process tree.
+Run as ``python -m phasebook.runner.worker --serve``: it reads one JSON spec per line on stdin
+(input and output notebooks, papermill parameters, working directory, cell timeout, kernel
+environment), writes an outcome JSON (``{"error": null}`` or the error's cell index, ename and
+evalue) to ``spec["outcome_path"]`` and prints the done line. The parent enforces a
+wall-clock limit per notebook by killing the worker's process tree.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
+
+DONE = "phasebook-worker: done"  # printed after each notebook's outcome is written
 
 
 def execute(spec: dict) -> dict:
@@ -38,12 +41,29 @@ def execute(spec: dict) -> dict:
     return {"error": None}
 
 
+def serve(stdin, stdout) -> int:  # noqa: ANN001 - text streams
+    """Execute the notebook of each spec line read from ``stdin``, one at a time; after each,
+    print the done line. The kernel inherits this process's environment, so each spec's
+    ``env`` replaces it first."""
+    import papermill  # noqa: F401 - imported once, before the first notebook arrives
+
+    for line in stdin:
+        spec = json.loads(line)
+        if spec.get("env") is not None:
+            os.environ.clear()
+            os.environ.update(spec["env"])
+        outcome = execute(spec)
+        Path(spec["outcome_path"]).write_text(json.dumps(outcome), encoding="utf-8")
+        print(DONE, file=stdout, flush=True)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    spec = json.loads(Path(args[0]).read_text(encoding="utf-8"))
-    outcome = execute(spec)
-    Path(spec["outcome_path"]).write_text(json.dumps(outcome), encoding="utf-8")
-    return 0
+    if args != ["--serve"]:
+        print("usage: python -m phasebook.runner.worker --serve", file=sys.stderr)
+        return 2
+    return serve(sys.stdin, sys.stdout)
 
 
 if __name__ == "__main__":
