@@ -51,7 +51,7 @@ lab: install
 	export SHOPSTACK_STATE_DIR=$(abspath $(STATE_DIR)) PHASEBOOK_PARAMS=$(abspath $(PARAMS)); \
 	$(BIN)/shopstack up --detach --fresh --state-dir $(STATE_DIR) && \
 	trap '$(BIN)/shopstack down --state-dir $(STATE_DIR)' EXIT; \
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 # Sequential on a fresh platform, as nbval replays them, so created ids come out the same.
 notebooks: install
