@@ -36,3 +36,16 @@ def test_terminal_escapes_do_not_break_the_xml(crashed_result) -> None:
     crashed_result.error.evalue = "\x1b[31mred\x1b[0m \x07bell"
     root = ET.fromstring(junit_xml([crashed_result], timestamp=STAMP))
     assert root.find(".//error").get("message") == "KeyError: red bell"
+
+
+def test_a_failed_true_check_reports_its_message_not_true_and_false(failed_result) -> None:
+    failed_result.checks[-1].update(
+        name="checkout p95",
+        expected=True,
+        actual=False,
+        status="failed",
+        message="checkout p95: 290 ms (limit ≤ 0.1 ms) (was false)",
+    )
+    root = ET.fromstring(junit_xml([failed_result], timestamp=STAMP))
+    messages = [f.get("message") for f in root.iter("failure")]
+    assert any("checkout p95: 290 ms (limit ≤ 0.1 ms)" in m for m in messages), messages

@@ -72,11 +72,14 @@ def _testcase(notebook: str, test: PlanTest) -> ET.Element:
 
 
 def _failure_message(failed: list[dict]) -> str:
-    parts = [
-        f"{c.get('name')}: expected {_show(c.get('expected'))}, got {_show(c.get('actual'))}"
-        for c in failed
-    ]
-    return "; ".join(parts)
+    return "; ".join(_one_failure(c) for c in failed)
+
+
+def _one_failure(check: dict) -> str:
+    expected, actual = check.get("expected"), check.get("actual")
+    if isinstance(expected, bool) and isinstance(actual, bool):  # a true(...) check: the
+        return str(check.get("message") or check.get("name"))  # message holds the figures
+    return f"{check.get('name')}: expected {_show(expected)}, got {_show(actual)}"
 
 
 def _describe(notebook: str, check: dict) -> str:
