@@ -69,10 +69,21 @@ def test_clear_removes_the_cart_and_the_next_one_has_a_new_id(repository):
 def test_checkout_completed_clears_only_the_checked_out_cart_once(repository):
     cart = _add(repository, 6, 1, 1)
     consume = repository.consume_checkout_completed
-    assert consume("evt-other", user_id=6, cart_id="0" * 24) == "ignored"
+    assert consume("evt-other", user_id=6, cart_id="0" * 24, bought={1: 1}) == "ignored"
     assert repository.get(6) is not None
-    assert consume("evt-1", user_id=6, cart_id=cart.id) == "applied"
+    assert consume("evt-1", user_id=6, cart_id=cart.id, bought={1: 1}) == "applied"
     assert repository.get(6) is None
     _add(repository, 6, 2, 1)
-    assert consume("evt-1", user_id=6, cart_id=cart.id) == "duplicate"
+    assert consume("evt-1", user_id=6, cart_id=cart.id, bought={1: 1}) == "duplicate"
     assert repository.get(6) is not None
+
+
+def test_checkout_completed_keeps_what_was_added_after_the_checkout(repository):
+    cart = _add(repository, 7, 1, 2)  # checked out: 2 x product 1
+    _add(repository, 7, 1, 1)  # then, before the event arrives: 1 more of product 1 ...
+    _add(repository, 7, 3, 1)  # ... and a new product
+    consume = repository.consume_checkout_completed
+    assert consume("evt-7", user_id=7, cart_id=cart.id, bought={1: 2}) == "applied"
+    left = repository.get(7)
+    assert left.id == cart.id
+    assert [(line.product_id, line.quantity) for line in left.lines] == [(1, 1), (3, 1)]

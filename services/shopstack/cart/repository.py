@@ -53,8 +53,14 @@ class CartRepository:
         with write_transaction(self.engine) as conn:
             _delete_cart(conn, user_id)
 
-    def consume_checkout_completed(self, event_id: str, *, user_id: int, cart_id: str) -> str:
-        """Clear the user's cart if it is the one checked out; once per event id."""
+    def consume_checkout_completed(
+        self, event_id: str, *, user_id: int, cart_id: str, bought: dict[int, int]
+    ) -> str:
+        """Take what was bought out of the cart that was checked out; once per event id.
+
+        Only the bought quantities go: an item added between the checkout's snapshot and this
+        event stays in the cart. A cart left empty is deleted, so the next one gets a new id.
+        """
         with write_transaction(self.engine) as conn:
             claim = self._insert(processed_events).values(event_id=event_id, processed_at=utcnow())
             claimed = conn.execute(
@@ -67,8 +73,26 @@ class CartRepository:
             ).scalar_one_or_none()
             if current is None or current != cart_id:
                 return "ignored"
-            _delete_cart(conn, user_id)
+            if not _remove_bought(conn, cart_id, bought):
+                _delete_cart(conn, user_id)
         return "applied"
+
+
+def _remove_bought(conn: Connection, cart_id: str, bought: dict[int, int]) -> bool:
+    """Subtract the bought quantities from the cart's lines; True when some line is left."""
+    left = False
+    lines = conn.execute(select(cart_items).where(cart_items.c.cart_id == cart_id)).mappings()
+    for line in list(lines):
+        remaining = line["quantity"] - bought.get(line["product_id"], 0)
+        where = (cart_items.c.cart_id == cart_id) & (cart_items.c.product_id == line["product_id"])
+        if remaining > 0:
+            conn.execute(update(cart_items).where(where).values(quantity=remaining))
+            left = True
+        else:
+            conn.execute(delete(cart_items).where(where))
+    if left:
+        conn.execute(update(carts).where(carts.c.id == cart_id).values(updated_at=utcnow()))
+    return left
 
 
 def _load(conn: Connection, user_id: int, *, for_update: bool = False) -> Cart | None:

@@ -67,12 +67,17 @@ class CartService:
 
     async def checkout_completed(self, event_id: str, payload: dict[str, Any]) -> str:
         user_id, cart_id = int(payload["user_id"]), str(payload["cart_id"])
+        bought: dict[int, int] = {}
+        for item in payload["items"]:
+            pid = int(item["product_id"])
+            bought[pid] = bought.get(pid, 0) + int(item["quantity"])
         outcome = await self._invalidating(
             user_id,
             self.repository.consume_checkout_completed,
             event_id,
             user_id=user_id,
             cart_id=cart_id,
+            bought=bought,
         )
         log.info("event %s (checkout.completed, cart %s): %s", event_id, cart_id, outcome)
         return outcome
