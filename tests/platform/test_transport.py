@@ -63,3 +63,48 @@ def test_an_answer_keeps_status_body_and_lower_case_headers():
     assert reply.status_code == 503
     assert reply.json() == {"status": "ok"}
     assert reply.headers["x-request-id"] == "abc"
+
+
+def _hung_service() -> tuple[socket.socket, list]:
+    """A listener that accepts connections and never answers; counts the connections."""
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    accepted: list = []
+
+    def accept() -> None:
+        while True:
+            try:
+                accepted.append(listener.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    return listener, accepted
+
+
+@pytest.mark.parametrize(("idempotent", "attempts"), [(False, 1), (True, 3)])
+def test_a_call_that_timed_out_after_connecting_is_repeated_only_when_idempotent(
+    monkeypatch, idempotent, attempts
+):
+    from shopstack.downstream import Downstream
+    from shopstack.errors import ShopError
+
+    listener, accepted = _hung_service()
+    port = listener.getsockname()[1]
+    monkeypatch.setenv("SHOPSTACK_CHECKOUT_URL", f"http://127.0.0.1:{port}")
+
+    async def scenario():
+        client = Downstream("gateway", timeout_s=0.2, attempts=3)
+        try:
+            await client.call("checkout", "POST", "/checkout", json={}, idempotent=idempotent)
+        finally:
+            await client.aclose()
+
+    with pytest.raises(ShopError) as caught:
+        asyncio.run(scenario())
+    listener.close()
+    assert caught.value.status == 503
+    assert len(accepted) == attempts

@@ -85,7 +85,10 @@ async def start_checkout(
         "/checkout",
         json=await _json_body(request),
         headers=user_headers(user, request),
-        idempotent=True,  # safe: the idempotency key makes a repeat return the stored result
+        # Repeating would be safe (the idempotency key returns the stored result), but after a
+        # timeout it only waits another CHECKOUT_TIMEOUT_S on a hung service: retry only what
+        # never reached it (refused connections), so a client waits at most one timeout.
+        idempotent=False,
         timeout_s=CHECKOUT_TIMEOUT_S,
     )
     return relay(response)
