@@ -27,22 +27,8 @@ for tool in wrk jq; do
   command -v "$tool" >/dev/null || { echo "bench: needs $tool" >&2; exit 2; }
 done
 
-WORK="$(mktemp -d -t phasebook-driver-XXXX)"
-STATE_DIR="${1:-}"
-if [[ -z "$STATE_DIR" ]]; then
-  STATE_DIR="$WORK/platform"
-  trap '"$SHOPSTACK" down --state-dir "$STATE_DIR" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
-  "$SHOPSTACK" up --ports auto --fresh --detach --state-dir "$STATE_DIR" >/dev/null
-else
-  trap 'rm -rf "$WORK"' EXIT
-fi
-
-PLATFORM="$STATE_DIR/platform.json"
-HOST="$(jq -r '.gateway_url' "$PLATFORM")"
-case "$HOST" in
-  http://127.*|http://localhost:*|http://\[::1\]:*) ;;
-  *) echo "bench: $HOST is not a loopback address: refusing to load it" >&2; exit 2 ;;
-esac
+source "$ROOT/bench/platform.sh"
+use_platform driver "${1:-}"
 URL="$HOST/api/v1/products"
 SECONDS_="${DURATION%s}"
 export SKIP_S=3 WINDOW_S=$((SECONDS_ > 8 ? SECONDS_ - 4 : 4))  # CPU sampled inside the load

@@ -28,22 +28,8 @@ export SHOPSTACK_ADMIN_TOKEN="${SHOPSTACK_ADMIN_TOKEN:-$("$PY" -c 'import secret
 
 command -v jq >/dev/null || { echo "bench: needs jq" >&2; exit 2; }
 
-WORK="$(mktemp -d -t phasebook-processes-XXXX)"
-STATE_DIR="${1:-}"
-if [[ -z "$STATE_DIR" ]]; then
-  STATE_DIR="$WORK/platform"
-  trap '"$SHOPSTACK" down --state-dir "$STATE_DIR" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
-  "$SHOPSTACK" up --ports auto --fresh --detach --state-dir "$STATE_DIR" >/dev/null
-else
-  trap 'rm -rf "$WORK"' EXIT
-fi
-
-PLATFORM="$STATE_DIR/platform.json"
-HOST="$(jq -r '.gateway_url' "$PLATFORM")"
-case "$HOST" in
-  http://127.*|http://localhost:*|http://\[::1\]:*) ;;
-  *) echo "bench: $HOST is not a loopback address: refusing to load it" >&2; exit 2 ;;
-esac
+source "$ROOT/bench/platform.sh"
+use_platform processes "${1:-}"
 SECONDS_="${DURATION%s}"
 export SKIP_S=4 WINDOW_S=$((SECONDS_ > 10 ? SECONDS_ - 6 : 4))  # CPU sampled inside the load
 
