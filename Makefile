@@ -5,6 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 STATE_DIR ?= .shopstack
+PORTS ?= default
 PARAMS ?= params/local.yaml
 JOBS ?= 2
 
@@ -37,11 +38,17 @@ lint: install
 test: lint
 	$(BIN)/pytest -n $(JOBS) --dist loadgroup
 
+# The admin token (generated unless SHOPSTACK_ADMIN_TOKEN is exported) goes to
+# $(STATE_DIR)/admin_token, mode 0600, where local kernels find it: nothing to export.
 up: install
-	$(BIN)/shopstack up --detach --state-dir $(STATE_DIR)
+	$(BIN)/shopstack up --detach --ports $(PORTS) --state-dir $(STATE_DIR)
 
 down:
-	@if [ -x $(BIN)/shopstack ]; then $(BIN)/shopstack down --state-dir $(STATE_DIR); fi
+	@[ -x $(BIN)/shopstack ] || { echo "shopstack: not running (not installed)"; exit 0; }; \
+	out=$$($(BIN)/shopstack down --state-dir $(STATE_DIR) 2>&1); rc=$$?; \
+	if [ $$rc -eq 0 ]; then echo "$$out"; \
+	elif grep -q "no platform" <<<"$$out"; then echo "shopstack: not running (nothing to stop in $(STATE_DIR)/)"; \
+	else echo "$$out" >&2; exit $$rc; fi
 
 status: install
 	$(BIN)/shopstack status --state-dir $(STATE_DIR)

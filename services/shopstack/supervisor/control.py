@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from shopstack.supervisor import admin_token, processes, state
 from shopstack.supervisor import ports as ports_mod
-from shopstack.supervisor import processes, state
 from shopstack.supervisor.errors import SupervisorError
 from shopstack.topology import SERVICES
 
@@ -87,6 +87,8 @@ def start(*, state_dir: Path, service: str) -> int:
                 f"port {entry['port']} ({service}) is already in use by another process"
             )
         env, missing = state.restart_env(current)
+        admin_token.fill(state_dir, env)
+        missing = [name for name in missing if not env.get(name)]
         for name in missing:
             print(
                 f"shopstack: warning: {name} was set when the platform started but is not "

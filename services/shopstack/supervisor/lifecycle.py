@@ -14,8 +14,8 @@ from typing import Any
 
 from shopstack import db
 from shopstack.settings import Settings, SettingsError
+from shopstack.supervisor import admin_token, processes, state
 from shopstack.supervisor import ports as ports_mod
-from shopstack.supervisor import processes, state
 from shopstack.supervisor.errors import SupervisorError
 from shopstack.topology import SERVICES, STATEFUL, url_env_var
 
@@ -108,6 +108,7 @@ def up(*, state_dir: Path, auto_ports: bool, fresh: bool, detach: bool) -> int:
         if fresh:
             _wipe(settings)
         env = _launch_env(state_dir, ports)
+        admin_token.ensure(state_dir, env)
         procs = _start_all(state_dir, ports, env)
         pids = {name: proc.pid for name, proc in procs.items()}
         description = _describe(settings, ports, pids, env)
@@ -162,6 +163,7 @@ def down(*, state_dir: Path) -> int:
         running = [pid for pid in pids if processes.process_state(pid) != "stopped"]
         processes.terminate(running)
         state.remove(state_dir)
+        admin_token.remove(state_dir)
     if not running:
         raise SupervisorError(
             f"no platform was running in {state_dir} (stale {state.STATE_FILE} removed)"
