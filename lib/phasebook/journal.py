@@ -7,6 +7,7 @@ payload) leaves them out. pandas is imported only when a frame is asked for.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -31,6 +32,12 @@ class Exchange:
     error: str | None = None
     request_body: Any = field(default=None, repr=False)
     response_body: Any = field(default=None, repr=False)
+    at: float = field(default_factory=time.time, repr=False)  # epoch s when it was recorded
+
+    @property
+    def sent_at(self) -> float:
+        """Epoch seconds when the request was sent (``at`` minus the time it took)."""
+        return self.at - self.elapsed_ms / 1000
 
 
 def endpoint(path: str) -> str:
