@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from phasebook.load import endpoints as names
 from phasebook.load.stats import (
+    EndpointMissing,
     LoadResultsMissing,
     Window,
     endpoint,
@@ -39,8 +40,14 @@ def test_read_stats_turns_na_percentiles_of_an_unused_endpoint_into_nan():
 
 
 def test_endpoint_names_the_known_endpoints_when_one_is_missing():
-    with pytest.raises(KeyError, match="no endpoint 'nope'.*Aggregated"):
+    with pytest.raises(EndpointMissing, match="no request named 'nope'.*Aggregated"):
         endpoint(read_stats(PREFIX), "nope")
+
+
+def test_a_missing_endpoint_is_not_a_key_error():
+    with pytest.raises(Exception) as raised:
+        endpoint(read_stats(PREFIX), "nope")
+    assert not isinstance(raised.value, KeyError)
 
 
 def test_read_history_counts_seconds_from_the_first_row():

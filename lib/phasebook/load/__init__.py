@@ -22,18 +22,20 @@ from .headless import LOCUSTFILE, LoadRunFailed, check_host
 from .resources import ResourceSampler
 from .run import LoadProfile, LoadRun, figures, per_service, run_load, run_reads, stable_memory
 from .stages import Stages
-from .stats import LoadResultsMissing, read_history, read_stats
+from .stats import EndpointMissing, LoadResultsMissing, NotMeasured, read_history, read_stats
 from .thresholds import Verdict, at_least, at_most
 
 __all__ = [
     "LOCUSTFILE",
     "Comparison",
     "Consistency",
+    "EndpointMissing",
     "LoadData",
     "LoadProfile",
     "LoadResultsMissing",
     "LoadRun",
     "LoadRunFailed",
+    "NotMeasured",
     "ResourceSampler",
     "Stages",
     "Verdict",

@@ -24,7 +24,16 @@ from .dataset import LoadData
 from .headless import LocustJob, check_bounds, check_host, run_locust
 from .resources import ResourceSampler, rss_growth, summarize
 from .stages import Stages
-from .stats import Window, endpoint, rate_in, read_failures, read_history, read_stats
+from .stats import (
+    EndpointMissing,
+    NotMeasured,
+    Window,
+    endpoint,
+    rate_in,
+    read_failures,
+    read_history,
+    read_stats,
+)
 from .thresholds import Verdict, at_most
 
 PG_CONNECTIONS = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
@@ -81,10 +90,16 @@ class LoadRun:
         start, end = self.stages.sustain_window
         return Window(start, end)
 
-    def percentile(self, name: str = names.AGGREGATED, pct: str = "p95") -> float | None:
-        """``pct`` (p50, p95, p99, p99.9) of ``name`` over the whole run, ms (None: no data)."""
-        value = endpoint(self.endpoints, name)[pct]
-        return None if pd.isna(value) else float(value)
+    def percentile(self, name: str = names.AGGREGATED, pct: str = "p95") -> float:
+        """``pct`` (p50, p95, p99, p99.9) of ``name`` over the whole run, ms; a
+        :class:`NotMeasured` (NaN with the reason) when no request of ``name`` was recorded."""
+        try:
+            value = endpoint(self.endpoints, name)[pct]
+        except EndpointMissing as exc:
+            return NotMeasured(str(exc))
+        if pd.isna(value):
+            return NotMeasured(f"{name!r} has no {pct}: none of its requests got an answer")
+        return float(value)
 
     def rate(self, name: str = names.AGGREGATED) -> float:
         """Successful requests/s of ``name`` during the sustain phase."""
@@ -92,12 +107,19 @@ class LoadRun:
 
     @property
     def error_rate_pct(self) -> float:
-        row = endpoint(self.endpoints, names.AGGREGATED)
-        return float(100 * row["failures"] / row["requests"]) if row["requests"] else 0.0
+        """Failed requests in % of all (NotMeasured when Locust recorded no request)."""
+        try:
+            row = endpoint(self.endpoints, names.AGGREGATED)
+        except EndpointMissing as exc:
+            return NotMeasured(str(exc))
+        if not row["requests"]:
+            return NotMeasured("Locust recorded no request at all")
+        return float(100 * row["failures"] / row["requests"])
 
     @property
     def requests(self) -> int:
-        return int(endpoint(self.endpoints, names.AGGREGATED)["requests"])
+        rows = self.endpoints[self.endpoints["name"] == names.AGGREGATED]
+        return int(rows["requests"].iloc[0]) if not rows.empty else 0
 
     def latency_over_time(self, *names_: str) -> pd.DataFrame:
         """p50/p95 per second (Locust's 10 s rolling window), one column pair per name."""
@@ -270,4 +292,4 @@ def figures(run: LoadRun, reads: LoadRun | None = None) -> dict[str, float]:
     }
     if reads is not None:
         result["product_reads_per_s"] = reads.rate(names.PRODUCTS)
-    return {k: v for k, v in result.items() if v is not None}
+    return {k: v for k, v in result.items() if v is not None and not pd.isna(v)}

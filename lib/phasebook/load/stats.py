@@ -9,6 +9,7 @@ Percentiles there are Locust's (rounded to 2 significant digits above 100 ms).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,25 @@ ENDPOINT_COLUMNS = ["method", "name", "requests", "failures", "error_%", "rps", 
 
 class LoadResultsMissing(PhasebookError):
     """Locust left no statistics (it failed to start, or was killed before writing)."""
+
+
+class EndpointMissing(PhasebookError):
+    """The Locust stats have no row of that name: no request of it was ever sent."""
+
+
+class NotMeasured(float):
+    """A figure that could not be measured: NaN that carries why, so that a threshold
+    (``at_most`` / ``at_least``) fails with the reason instead of a bare "not measured"."""
+
+    reason: str
+
+    def __new__(cls, reason: str) -> NotMeasured:
+        value = super().__new__(cls, math.nan)
+        value.reason = reason
+        return value
+
+    def __repr__(self) -> str:
+        return f"NotMeasured({self.reason!r})"
 
 
 def read_stats(prefix: str | Path) -> pd.DataFrame:
@@ -110,8 +130,12 @@ def rate_in(history: pd.DataFrame, name: str, window: Window, *, successes: bool
 
 
 def endpoint(stats: pd.DataFrame, name: str = AGGREGATED) -> pd.Series:
-    """The row of ``name`` (KeyError naming the endpoints there are when it is missing)."""
+    """The row of ``name`` (EndpointMissing naming the endpoints there are when it is missing)."""
     rows = stats[stats["name"] == name]
     if rows.empty:
-        raise KeyError(f"no endpoint {name!r} in the Locust stats; there are {list(stats['name'])}")
+        there = ", ".join(stats["name"]) or "none"
+        raise EndpointMissing(
+            f"no request named {name!r} in the Locust stats (there are: {there}) — it was "
+            "never sent; the failures table (run.failures) and the Locust log say why"
+        )
     return rows.iloc[0]

@@ -27,10 +27,16 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def _not_measured(value: Any, bound: str) -> str:
+    """``not measured: <why> (limit ≤ …)`` — the why from a NotMeasured value, if any."""
+    reason = getattr(value, "reason", None)
+    return f"not measured: {reason} ({bound})" if reason else f"not measured ({bound})"
+
+
 def at_most(name: str, value: float | None, limit: float, unit: str = "") -> Verdict:
     """Passes when ``value <= limit`` (a missing value fails: nothing was measured)."""
     if _missing(value):
-        return Verdict(name, None, limit, False, f"not measured (limit ≤ {limit:g}{unit})")
+        return Verdict(name, None, limit, False, _not_measured(value, f"limit ≤ {limit:g}{unit}"))
     passed = value <= limit
     return Verdict(name, value, limit, passed, f"{value:.4g}{unit} (limit ≤ {limit:g}{unit})")
 
@@ -38,6 +44,6 @@ def at_most(name: str, value: float | None, limit: float, unit: str = "") -> Ver
 def at_least(name: str, value: float | None, limit: float, unit: str = "") -> Verdict:
     """Passes when ``value >= limit`` (a missing value fails: nothing was measured)."""
     if _missing(value):
-        return Verdict(name, None, limit, False, f"not measured (limit ≥ {limit:g}{unit})")
+        return Verdict(name, None, limit, False, _not_measured(value, f"limit ≥ {limit:g}{unit}"))
     passed = value >= limit
     return Verdict(name, value, limit, passed, f"{value:.4g}{unit} (limit ≥ {limit:g}{unit})")
