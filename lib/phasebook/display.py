@@ -19,6 +19,8 @@ Emit = Callable[[Bundle], None]
 
 CHECK_MIME = "application/vnd.phasebook.check+json"
 RESULTS_MIME = "application/vnd.phasebook.results+json"
+LOAD_MIME = "application/vnd.phasebook.load+json"  # a load run's figures (phasebook.load)
+SEQUENCE_MIME = "application/vnd.phasebook.sequence+json"  # one test's calls (report.sequence)
 
 
 def emit(bundle: Bundle) -> None:

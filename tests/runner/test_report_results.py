@@ -5,7 +5,7 @@ from phasebook.report.results import read_result
 def test_checks_come_from_results_payload_with_their_cells(failed_result) -> None:
     cells = {c["seq"]: c["cell"] for c in failed_result.checks}
     assert cells == {1: 1, 2: 4, 3: 5}
-    assert failed_result.counts == {"passed": 1, "failed": 1, "skipped": 1}
+    assert failed_result.counts == {"passed": 1, "failed": 1, "skipped": 1, "xfail": 0, "xpass": 0}
 
 
 def test_a_failed_check_fails_the_notebook_without_a_notebook_error(failed_result) -> None:

@@ -1,18 +1,21 @@
 """JUnit XML: one ``<testsuite>`` per notebook, one ``<testcase>`` per plan test id.
 
-A test id whose checks include a failure gets ``<failure>`` with each failed check's
-expected and actual; one whose checks were all skipped gets ``<skipped>``; a notebook that
+``classname`` is the notebook, ``name`` the test id and title, ``time`` the test's duration.
+A test id whose checks include a failure gets ``<failure>``: its message lists each failed
+check once (``name: expected X, got Y``), its text adds the cell and, for JSON values, the
+differing fields. A test whose checks were all skipped, or an expected failure (xfail), gets
+``<skipped>``; an unexpected pass (xpass) passes with a ``<system-out>`` note. A notebook that
 crashed (no results) or broke after them gets an extra ``<testcase name="notebook">`` with
 ``<error>``. Counts on every suite and on the root follow the JUnit schema CI tools read.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
+from phasebook.diffview import diff_text, is_structured, show, unwrap_numpy
 from phasebook.report.results import NotebookResult, PlanTest
 
 ROOT_NAME = "phasebook"
@@ -43,7 +46,7 @@ def _suite(result: NotebookResult, timestamp: str) -> ET.Element:
         suite.append(_testcase(result.name, test))
         counts["tests"] += 1
         counts["failures"] += test.status == "failed"
-        counts["skipped"] += test.status == "skipped"
+        counts["skipped"] += test.status in ("skipped", "xfail")
     if result.error is not None:
         suite.append(_error_case(result))
         counts["tests"] += 1
@@ -59,7 +62,8 @@ def _set_counts(element: ET.Element, counts: dict[str, int], seconds: float) -> 
 
 
 def _testcase(notebook: str, test: PlanTest) -> ET.Element:
-    case = ET.Element("testcase", classname=notebook, name=test.label or notebook, time="0")
+    time = f"{test.duration_s:.3f}"
+    case = ET.Element("testcase", classname=notebook, name=test.label or notebook, time=time)
     if test.status == "failed":
         failed = [c for c in test.checks if c.get("status") == "failed"]
         failure = ET.SubElement(case, "failure", message=_failure_message(failed))
@@ -68,6 +72,13 @@ def _testcase(notebook: str, test: PlanTest) -> ET.Element:
     elif test.status == "skipped":
         reasons = "; ".join(str(c.get("message") or c.get("name")) for c in test.checks)
         ET.SubElement(case, "skipped", message=reasons)
+    elif test.status == "xfail":
+        failed = [c for c in test.checks if c.get("status") in ("xfail", "failed")]
+        detail = _failure_message(failed) if failed else "failed as expected"
+        ET.SubElement(case, "skipped", message=f"xfail: {test.xfail or detail}").text = detail
+    elif test.status == "xpass":
+        out = ET.SubElement(case, "system-out")
+        out.text = f"XPASS: expected to fail ({test.xfail or 'xfail'}) but every check passed"
     return case
 
 
@@ -76,18 +87,26 @@ def _failure_message(failed: list[dict]) -> str:
 
 
 def _one_failure(check: dict) -> str:
+    """``name: expected X, got Y`` once; a true() check's message (it holds the figures)."""
     expected, actual = check.get("expected"), check.get("actual")
-    if isinstance(expected, bool) and isinstance(actual, bool):  # a true(...) check: the
-        return str(check.get("message") or check.get("name"))  # message holds the figures
-    return f"{check.get('name')}: expected {_show(expected)}, got {_show(actual)}"
+    name = str(check.get("name") or "")
+    if isinstance(expected, bool) and isinstance(actual, bool):
+        return unwrap_numpy(str(check.get("message") or name))
+    if is_structured(expected, actual):
+        fields = diff_text(expected, actual, indent="").splitlines()
+        more = f" (+{len(fields) - 3} more)" if len(fields) > 3 else ""
+        return f"{name}: " + "; ".join(fields[:3]) + more
+    return f"{name}: expected {show(expected)}, got {show(actual)}"
 
 
 def _describe(notebook: str, check: dict) -> str:
+    """The failure text of one check: what, where, and expected/actual (or the diff)."""
     where = f" ({notebook}.html#cell-{check['cell']})" if check.get("cell") is not None else ""
-    return (
-        f"{check.get('test_id')} {check.get('name')}: {check.get('message') or ''}{where}\n"
-        f"  expected: {_show(check.get('expected'))}\n  actual:   {_show(check.get('actual'))}"
-    )
+    head = f"{check.get('test_id')} {_one_failure(check)}{where}"
+    expected, actual = check.get("expected"), check.get("actual")
+    if is_structured(expected, actual):
+        return f"{head}\n  differing fields:\n{diff_text(expected, actual, indent='    ')}"
+    return f"{head}\n  expected: {show(expected)}\n  actual:   {show(actual)}"
 
 
 def _error_case(result: NotebookResult) -> ET.Element:
@@ -98,7 +117,3 @@ def _error_case(result: NotebookResult) -> ET.Element:
     where = f"cell {error.cell}" if error.cell is not None else "notebook"
     element.text = f"{where}: {error.ename}: {error.evalue}"
     return case
-
-
-def _show(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)

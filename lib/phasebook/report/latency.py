@@ -1,21 +1,20 @@
 """Request latencies by endpoint, from the journal rows of the results payload.
 
-An endpoint is ``METHOD path`` with numeric ids, UUIDs and long hex ids replaced by ``{id}``
-and the query string dropped, so ``GET /api/v1/products/7`` and ``.../8`` group together.
-Percentiles are nearest-rank.
+An endpoint is ``METHOD template``: the route template from the platform's OpenAPI when
+given, else the heuristic of :mod:`phasebook.report.routes` (ids, UUIDs, tokens, slugs →
+``{id}``), so ``GET /api/v1/products/7`` and ``.../8`` group together. Percentiles are
+nearest-rank.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 
-_ID_SEGMENT = re.compile(
-    r"^(\d+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-    r"|[0-9a-fA-F]{16,}|[A-Za-z]+_(?=[0-9A-Za-z]*\d)[0-9A-Za-z]{8,})$"
-)
+from phasebook.report.routes import Contract, RouteTemplates, normalize_path
+
+__all__ = ["EndpointLatency", "endpoint_latencies", "normalize_path", "percentile"]
 
 
 @dataclass(frozen=True)
@@ -25,16 +24,11 @@ class EndpointLatency:
     count: int
     p50_ms: float
     p95_ms: float
+    p99_ms: float
     max_ms: float
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-def normalize_path(path: str) -> str:
-    """``path`` without its query, with id-like segments replaced by ``{id}``."""
-    path = path.split("?", 1)[0].split("#", 1)[0]
-    return "/".join("{id}" if _ID_SEGMENT.match(seg) else seg for seg in path.split("/"))
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -44,15 +38,24 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[rank - 1]
 
 
-def endpoint_latencies(rows: Iterable[Mapping]) -> list[EndpointLatency]:
-    """Count, p50, p95 and max of ``elapsed_ms`` per endpoint, sorted by path then method."""
+def _elapsed(row: Mapping) -> float | None:
+    elapsed = row.get("elapsed_ms")
+    if not isinstance(elapsed, int | float) or isinstance(elapsed, bool):
+        return None
+    return float(elapsed)
+
+
+def endpoint_latencies(
+    rows: Iterable[Mapping], *, contract: Contract | None = None
+) -> list[EndpointLatency]:
+    """Count, p50, p95, p99 and max of ``elapsed_ms`` per endpoint, by path then method."""
+    rows = [row for row in rows if _elapsed(row) is not None]
+    routes = RouteTemplates((str(r.get("path", "")) for r in rows), contract)
     groups: dict[tuple[str, str], list[float]] = {}
     for row in rows:
-        elapsed = row.get("elapsed_ms")
-        if not isinstance(elapsed, int | float) or isinstance(elapsed, bool):
-            continue
-        key = (str(row.get("method", "?")).upper(), normalize_path(str(row.get("path", ""))))
-        groups.setdefault(key, []).append(float(elapsed))
+        method = str(row.get("method", "?")).upper()
+        key = (method, routes.template(method, str(row.get("path", ""))))
+        groups.setdefault(key, []).append(_elapsed(row))  # type: ignore[arg-type]
     return [
         EndpointLatency(
             method,
@@ -60,6 +63,7 @@ def endpoint_latencies(rows: Iterable[Mapping]) -> list[EndpointLatency]:
             len(values),
             round(percentile(values, 50), 1),
             round(percentile(values, 95), 1),
+            round(percentile(values, 99), 1),
             round(max(values), 1),
         )
         for (method, path), values in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0]))

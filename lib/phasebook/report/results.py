@@ -13,11 +13,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-CHECK_MIME = "application/vnd.phasebook.check+json"
-RESULTS_MIME = "application/vnd.phasebook.results+json"
+from phasebook.display import CHECK_MIME, LOAD_MIME, RESULTS_MIME, SEQUENCE_MIME
+from phasebook.report.tests import PlanTest, plan_tests
+
+__all__ = ["CHECK_MIME", "RESULTS_MIME", "NotebookError", "NotebookResult", "PlanTest"]
 CHECKS_FAILED = "ChecksFailed"
 _TEST_HEADING = re.compile(
-    r"^#+\s*Test\s+(\d+(?:\.\d+)*)\s*(?:[—–:-]+\s*)?(.*?)\s*$", re.MULTILINE | re.IGNORECASE
+    r"^#+\s*Test\s+([A-Za-z]?\d+(?:\.\d+)*)\s*(?:[—–:-]+\s*)?(.*?)\s*$",
+    re.MULTILINE | re.IGNORECASE,
 )
 
 
@@ -28,26 +31,6 @@ class NotebookError:
     ename: str
     evalue: str
     cell: int | None = None
-
-
-@dataclass
-class PlanTest:
-    """The checks of one plan test id, and its verdict (``passed``/``failed``/``skipped``)."""
-
-    test_id: str
-    title: str
-    checks: list[dict]
-
-    @property
-    def status(self) -> str:
-        statuses = {c.get("status") for c in self.checks}
-        if "failed" in statuses:
-            return "failed"
-        return "skipped" if statuses == {"skipped"} else "passed"
-
-    @property
-    def label(self) -> str:
-        return f"{self.test_id} {self.title}".strip()
 
 
 @dataclass
@@ -62,10 +45,15 @@ class NotebookResult:
     timings: dict = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)
     error: NotebookError | None = None
+    exclusive: bool = False
+    declared_tests: list[dict] = field(default_factory=list)
+    heading_cells: dict[str, int] = field(default_factory=dict)
+    load_runs: list[dict] = field(default_factory=list)
+    sequences: dict[str, dict] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
-        counts = {"passed": 0, "failed": 0, "skipped": 0}
+        counts = {"passed": 0, "failed": 0, "skipped": 0, "xfail": 0, "xpass": 0}
         for check in self.checks:
             status = check.get("status")
             if status in counts:
@@ -81,11 +69,26 @@ class NotebookResult:
         return [c for c in self.checks if c.get("status") == "skipped"]
 
     @property
+    def verdict(self) -> str:
+        """``status``, except that a notebook whose checks were all skipped is ``skipped``."""
+        counts = self.counts
+        if (
+            self.status == "passed"
+            and counts["skipped"]
+            and not counts["passed"] + counts["xfail"] + counts["xpass"]
+        ):
+            return "skipped"
+        return self.status
+
+    @property
     def tests(self) -> list[PlanTest]:
-        grouped: dict[str, list[dict]] = {}
-        for check in self.checks:
-            grouped.setdefault(str(check.get("test_id") or ""), []).append(check)
-        return [PlanTest(tid, self.titles.get(tid, ""), cs) for tid, cs in grouped.items()]
+        headings = {tid: (title, self.heading_cells.get(tid)) for tid, title in self.titles.items()}
+        return plan_tests(
+            checks=self.checks,
+            journal=self.journal,
+            declared=self.declared_tests,
+            headings=headings,
+        )
 
 
 def read_result(
@@ -99,6 +102,7 @@ def read_result(
     if checks is None:
         checks = [dict(c) for c in check_cells.values()]
     checks = [{**c, "cell": _cell_of(c, check_cells)} for c in checks]
+    titles, heading_cells = _headings(cells)
     result = NotebookResult(
         name=name,
         status="passed",
@@ -106,7 +110,14 @@ def read_result(
         checks=checks,
         journal=list((payload or {}).get("journal") or []),
         timings=dict((payload or {}).get("timings") or {}),
-        titles=_titles(cells),
+        titles=titles,
+        exclusive=bool(((nb.get("metadata") or {}).get("phasebook") or {}).get("exclusive")),
+        declared_tests=[
+            dict(t) for t in (payload or {}).get("tests") or [] if isinstance(t, Mapping)
+        ],
+        heading_cells=heading_cells,
+        load_runs=_outputs_of(cells, LOAD_MIME),
+        sequences={str(q.get("test_id")): q for q in _outputs_of(cells, SEQUENCE_MIME)},
     )
     result.error = _notebook_error(cells, payload, error)
     result.status = _status(result)
@@ -139,13 +150,26 @@ def _results_payload(cells: list) -> dict | None:
     return None
 
 
-def _titles(cells: list) -> dict[str, str]:
-    titles: dict[str, str] = {}
+def _outputs_of(cells: list, mime: str) -> list[dict]:
+    found = []
     for cell in cells:
+        for output in cell.get("outputs", []) or []:
+            data = (output.get("data") or {}).get(mime)
+            if isinstance(data, Mapping):
+                found.append(dict(data))
+    return found
+
+
+def _headings(cells: list) -> tuple[dict[str, str], dict[str, int]]:
+    """Titles of ``### Test N.M — Title`` headings, and the cell of each."""
+    titles: dict[str, str] = {}
+    where: dict[str, int] = {}
+    for index, cell in enumerate(cells):
         if cell.get("cell_type") == "markdown":
             for test_id, title in _TEST_HEADING.findall(_source(cell)):
                 titles.setdefault(test_id, title)
-    return titles
+                where.setdefault(test_id, index)
+    return titles, where
 
 
 def _source(cell: Mapping) -> str:

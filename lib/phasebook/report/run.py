@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 from phasebook.report.latency import endpoint_latencies
-from phasebook.report.results import NotebookResult
+from phasebook.report.results import NotebookResult, PlanTest
 
 RESULTS_VERSION = 1
 
@@ -26,16 +26,18 @@ class RunInfo:
 
 
 def run_status(results: Sequence[NotebookResult]) -> str:
-    """``passed`` when every notebook passed, else ``failed``."""
+    """``passed`` when no notebook failed or broke (skipped-only notebooks pass), else
+    ``failed``."""
     return "passed" if all(r.status == "passed" for r in results) else "failed"
 
 
 def totals(results: Sequence[NotebookResult]) -> dict[str, int]:
     """Notebook and check counts of a run."""
     counts = {"notebooks": len(results), "notebooks_passed": 0, "notebooks_failed": 0}
-    counts.update({"notebooks_error": 0, "passed": 0, "failed": 0, "skipped": 0})
+    counts.update({"notebooks_error": 0, "notebooks_skipped": 0})
+    counts.update({"passed": 0, "failed": 0, "skipped": 0, "xfail": 0, "xpass": 0})
     for result in results:
-        counts[f"notebooks_{result.status}"] += 1
+        counts[f"notebooks_{result.verdict}"] += 1
         for key, value in result.counts.items():
             counts[key] += value
     return counts
@@ -45,19 +47,32 @@ def notebook_dict(result: NotebookResult) -> dict:
     """The machine-readable record of one notebook."""
     return {
         "name": result.name,
-        "status": result.status,
+        "status": result.verdict,
+        "exclusive": result.exclusive,
         "duration_s": round(result.duration_s, 3),
         "ipynb": f"{result.name}.ipynb",
         "html": f"{result.name}.html",
         "summary": result.counts,
-        "tests": [
-            {"test_id": t.test_id, "title": t.title, "status": t.status} for t in result.tests
-        ],
+        "tests": [test_dict(t) for t in result.tests],
         "checks": result.checks,
         "error": asdict(result.error) if result.error else None,
         "journal_summary": [e.as_dict() for e in endpoint_latencies(result.journal)],
         "journal": result.journal,
         "timings": result.timings,
+        "load": result.load_runs,
+    }
+
+
+def test_dict(test: PlanTest) -> dict:
+    """The machine-readable record of one plan test."""
+    return {
+        "test_id": test.test_id,
+        "title": test.title,
+        "status": test.status,
+        "xfail": test.xfail,
+        "duration_s": round(test.duration_s, 3),
+        "checks": len(test.checks),
+        "cell": test.first_cell,
     }
 
 
