@@ -44,6 +44,18 @@ def invalid_product_id() -> ShopError:
     return ShopError(400, "invalid_product_id", "product_id must be a positive integer")
 
 
+def invalid_quantity() -> ShopError:
+    return ShopError(400, "invalid_quantity", "quantity must be between 1 and 99")
+
+
+def payload_too_large(limit_bytes: int) -> ShopError:
+    return ShopError(
+        413,
+        "payload_too_large",
+        f"request body larger than {limit_bytes} bytes: send a smaller body",
+    )
+
+
 def service_unavailable(service: str) -> ShopError:
     return ShopError(503, "service_unavailable", f"{service} service unavailable")
 
@@ -68,6 +80,11 @@ _STATUS_CODES = {
 }
 
 
+_OUT_OF_RANGE = frozenset({"greater_than_equal", "less_than_equal", "greater_than", "less_than"})
+#: What Starlette/FastAPI say when a body cannot be parsed at all (e.g. JSON nested too deep).
+_UNPARSABLE_BODY = "There was an error parsing the body"
+
+
 def describe_validation_error(exc: RequestValidationError) -> str:
     """One readable line for the first problem pydantic found."""
     errors = exc.errors()
@@ -90,8 +107,11 @@ def validation_error(exc: RequestValidationError) -> ShopError:
     errors = exc.errors()
     first = errors[0] if errors else {}
     location = first.get("loc", ())
-    if location and location[-1] == "product_id" and first.get("type") != "missing":
+    kind = first.get("type")
+    if location and location[-1] == "product_id" and kind != "missing":
         return invalid_product_id()
+    if location and location[-1] == "quantity" and kind in _OUT_OF_RANGE:
+        return invalid_quantity()
     return invalid_request(describe_validation_error(exc))
 
 
@@ -114,6 +134,8 @@ def install_error_handlers(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) else code
         if exc.status_code == 404 and message == "Not Found":
             message = "route not found"
+        if exc.status_code == 400 and message == _UNPARSABLE_BODY:
+            return _json(400, invalid_request("malformed JSON").body())
         return _json(
             exc.status_code, {"error": message, "code": code}, getattr(exc, "headers", None)
         )

@@ -25,6 +25,35 @@ def _float_env(name: str, default: float, *, low: float, high: float) -> float:
     return value
 
 
+def _int_env(name: str, default: int, *, low: int, high: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name}={raw!r} is not a whole number") from exc
+    if not low <= value <= high:
+        raise SettingsError(f"{name}={raw!r} must be between {low} and {high}")
+    return value
+
+
+def _auth(mode_raw: str, jwt_secret: str) -> str:
+    """The auth mode, refusing configurations that could mean two things."""
+    auth_mode = mode_raw.strip().lower() or "mock"
+    if auth_mode not in ("mock", "jwt"):
+        raise SettingsError(f"SHOPSTACK_AUTH_MODE={auth_mode!r}: expected 'mock' or 'jwt'")
+    if auth_mode == "jwt" and not jwt_secret:
+        raise SettingsError("SHOPSTACK_AUTH_MODE=jwt needs a non-empty SHOPSTACK_JWT_SECRET")
+    if auth_mode != "jwt" and jwt_secret:
+        # A secret without jwt mode would silently keep trusting X-User-Id: fail closed.
+        raise SettingsError(
+            f"SHOPSTACK_JWT_SECRET is set but SHOPSTACK_AUTH_MODE is {auth_mode!r}: "
+            "set SHOPSTACK_AUTH_MODE=jwt to require tokens, or unset SHOPSTACK_JWT_SECRET"
+        )
+    return auth_mode
+
+
 @dataclass(frozen=True)
 class Settings:
     state_dir: Path
@@ -39,15 +68,13 @@ class Settings:
     payment_failure_rate: float
     smtp_host: str
     smtp_port: int
+    max_body_bytes: int = 1024 * 1024  # larger request bodies: 413 payload_too_large
+    cart_max_lines: int = 100  # distinct products in one cart
 
     @classmethod
     def from_env(cls) -> Settings:
-        auth_mode = os.environ.get("SHOPSTACK_AUTH_MODE", "mock").strip().lower() or "mock"
-        if auth_mode not in ("mock", "jwt"):
-            raise SettingsError(f"SHOPSTACK_AUTH_MODE={auth_mode!r}: expected 'mock' or 'jwt'")
         jwt_secret = os.environ.get("SHOPSTACK_JWT_SECRET", "")
-        if auth_mode == "jwt" and not jwt_secret:
-            raise SettingsError("SHOPSTACK_AUTH_MODE=jwt needs a non-empty SHOPSTACK_JWT_SECRET")
+        auth_mode = _auth(os.environ.get("SHOPSTACK_AUTH_MODE", "mock"), jwt_secret)
         return cls(
             state_dir=Path(os.environ.get("SHOPSTACK_STATE_DIR", ".shopstack")).resolve(),
             database_url=os.environ.get("SHOPSTACK_DATABASE_URL") or None,
@@ -67,6 +94,10 @@ class Settings:
             ),
             smtp_host=os.environ.get("SHOPSTACK_SMTP_HOST", "127.0.0.1"),
             smtp_port=int(os.environ.get("SHOPSTACK_SMTP_PORT", "1025")),
+            max_body_bytes=_int_env(
+                "SHOPSTACK_MAX_BODY_BYTES", 1024 * 1024, low=1024, high=1024**3
+            ),
+            cart_max_lines=_int_env("SHOPSTACK_CART_MAX_LINES", 100, low=1, high=100_000),
         )
 
 

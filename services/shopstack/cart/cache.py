@@ -7,6 +7,12 @@ A reader notes the generation before it reads the database and fills the cache o
 generation is still the same (atomically: under a lock in-process, in a Lua script in Redis).
 Writers invalidate after their commit and before they answer, so once a write has returned
 no reader can see the cart as it was before it.
+
+The bookkeeping is bounded. In-process, generations live in an LRU of ``max_generations``
+users; they come from one process-wide counter, and a user without an entry reads the highest
+generation ever evicted, so an eviction can only refuse a fill, never let a stale one in.
+In Redis, ``cart:{id}:gen`` expires after ``GENERATION_TTL_S`` (a day): far longer than a
+cache entry lives or a read can take, so a generation never expires under a reader.
 """
 
 from __future__ import annotations
@@ -32,23 +38,32 @@ class CartCache(Protocol):
     async def aclose(self) -> None: ...
 
 
+GENERATION_TTL_S = 86_400
+
+
 class InProcessCartCache:
-    def __init__(self, *, max_entries: int = 10_000) -> None:
+    def __init__(self, *, max_entries: int = 10_000, max_generations: int = 100_000) -> None:
         self._lock = threading.Lock()
         self._views: OrderedDict[int, View] = OrderedDict()
-        self._generations: dict[int, int] = {}
+        self._generations: OrderedDict[int, int] = OrderedDict()
         self._max_entries = max_entries
+        self._max_generations = max_generations
+        self._counter = 0  # the last generation handed out, to any user
+        self._evicted_floor = 0  # the highest generation evicted from _generations
+
+    def _generation(self, user_id: int) -> int:
+        return self._generations.get(user_id, self._evicted_floor)
 
     async def lookup(self, user_id: int) -> tuple[View | None, int]:
         with self._lock:
             view = self._views.get(user_id)
             if view is not None:
                 self._views.move_to_end(user_id)
-            return view, self._generations.get(user_id, 0)
+            return view, self._generation(user_id)
 
     async def fill(self, user_id: int, generation: int, view: View) -> bool:
         with self._lock:
-            if self._generations.get(user_id, 0) != generation:
+            if self._generation(user_id) != generation:
                 return False
             self._views[user_id] = view
             self._views.move_to_end(user_id)
@@ -58,8 +73,17 @@ class InProcessCartCache:
 
     async def invalidate(self, user_id: int) -> None:
         with self._lock:
-            self._generations[user_id] = self._generations.get(user_id, 0) + 1
+            self._counter += 1
+            self._generations[user_id] = self._counter
+            self._generations.move_to_end(user_id)
+            while len(self._generations) > self._max_generations:
+                _user, evicted = self._generations.popitem(last=False)
+                self._evicted_floor = max(self._evicted_floor, evicted)
             self._views.pop(user_id, None)
+
+    def bookkeeping_size(self) -> int:
+        """How many users' generations are remembered (bounded by ``max_generations``)."""
+        return len(self._generations)
 
     async def aclose(self) -> None:
         return None
@@ -76,11 +100,15 @@ return 0
 
 
 class RedisCartCache:
-    """Entries at ``cart:{user_id}`` (JSON, with a TTL), generations at ``cart:{user_id}:gen``."""
+    """Entries at ``cart:{user_id}`` (JSON, with a TTL), generations at ``cart:{user_id}:gen``
+    (expiring after ``generation_ttl_s``)."""
 
-    def __init__(self, client: Any, *, ttl_s: int = 300) -> None:
+    def __init__(
+        self, client: Any, *, ttl_s: int = 300, generation_ttl_s: int = GENERATION_TTL_S
+    ) -> None:
         self._redis = client
         self._ttl_s = ttl_s
+        self._generation_ttl_s = generation_ttl_s
         self._fill_script = client.register_script(_FILL_IF_CURRENT)
 
     @staticmethod
@@ -103,6 +131,7 @@ class RedisCartCache:
         entry, generation = self.keys(user_id)
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.incr(generation)
+            pipe.expire(generation, self._generation_ttl_s)
             pipe.delete(entry)
             await pipe.execute()
 

@@ -1,4 +1,5 @@
-"""A user's cart and its rules: quantities 1..99, one line per product, first-added order."""
+"""A user's cart and its rules: quantities 1..99, one line per product, first-added order,
+at most ``SHOPSTACK_CART_MAX_LINES`` distinct products (default 100)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,21 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from shopstack.errors import ShopError, invalid_product_id, not_found
+from shopstack.errors import ShopError, invalid_product_id, invalid_quantity, not_found
+from shopstack.settings import get_settings
 
 MIN_QUANTITY = 1
 MAX_QUANTITY = 99
 MAX_PRODUCT_ID = 2**63 - 1
 
 
-def invalid_quantity() -> ShopError:
-    return ShopError(400, "invalid_quantity", "quantity must be between 1 and 99")
+def too_many_lines(max_lines: int) -> ShopError:
+    return ShopError(
+        400,
+        "too_many_lines",
+        f"a cart holds at most {max_lines} distinct products: remove one before adding another",
+        max_lines=max_lines,
+    )
 
 
 def check_quantity(quantity: int) -> None:
@@ -56,14 +63,20 @@ class Cart:
     def has(self, product_id: int) -> bool:
         return any(line.product_id == product_id for line in self.lines)
 
-    def add(self, product_id: int, quantity: int, *, now: datetime) -> None:
-        """Add ``quantity`` of a product; a product already here gets the sum (at most 99)."""
+    def add(
+        self, product_id: int, quantity: int, *, now: datetime, max_lines: int | None = None
+    ) -> None:
+        """Add ``quantity`` of a product; a product already here gets the sum (at most 99).
+        A new product needs a free line (``max_lines``, default from the settings)."""
         check_quantity(quantity)
         if self.has(product_id):
             line = self.line(product_id)
             check_quantity(line.quantity + quantity)
             line.quantity += quantity
         else:
+            limit = get_settings().cart_max_lines if max_lines is None else max_lines
+            if len(self.lines) >= limit:
+                raise too_many_lines(limit)
             self.lines.append(CartLine(product_id, quantity, now))
         self.updated_at = now
 

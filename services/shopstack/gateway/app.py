@@ -8,8 +8,11 @@ from contextlib import asynccontextmanager
 
 import httpx
 from fastapi import FastAPI
+from starlette.middleware import Middleware
 
 from shopstack.downstream import Downstream
+from shopstack.gateway.body_guard import BodyGuard
+from shopstack.gateway.methods import MethodGuard
 from shopstack.gateway.openapi import install_openapi
 from shopstack.gateway.routes import admin, cart, checkout, events, health, orders, products
 from shopstack.settings import get_settings
@@ -39,7 +42,18 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await app.state.downstream.aclose()
 
 
-def create_app() -> FastAPI:
+def _guard_the_edge(app: FastAPI, *, max_body_bytes: int) -> None:
+    """Bounded bodies, honest OPTIONS/405, and no redirect that could echo a client's Host.
+
+    The guards go inside the request-id/metrics middleware, so their answers are counted and
+    carry an ``X-Request-ID`` like every other."""
+    app.router.redirect_slashes = False
+    app.user_middleware.append(Middleware(MethodGuard, openapi=app.openapi))
+    app.user_middleware.append(Middleware(BodyGuard, max_body_bytes=max_body_bytes))
+
+
+def create_app(*, max_body_bytes: int | None = None) -> FastAPI:
+    """The gateway app; ``max_body_bytes`` defaults to ``SHOPSTACK_MAX_BODY_BYTES`` (1 MiB)."""
     routers = [health, products, cart, checkout, orders, events, admin]
     app = create_service_app(
         "gateway",
@@ -49,5 +63,8 @@ def create_app() -> FastAPI:
         description=DESCRIPTION,
         public_docs=True,
     )
+    if max_body_bytes is None:
+        max_body_bytes = get_settings().max_body_bytes
+    _guard_the_edge(app, max_body_bytes=max_body_bytes)
     install_openapi(app)
     return app

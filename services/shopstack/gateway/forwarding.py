@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Path
 from fastapi.responses import Response
 
-from shopstack.errors import invalid_product_id
 from shopstack.gateway.schemas import ErrorPublic
 from shopstack.transport import Reply
 
 MAX_ID = 2**63 - 1
+
+#: A product id in a path: 1..2**63-1, else ``400 invalid_product_id`` (see shopstack.errors).
+ProductIdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="a positive integer")]
 
 _DESCRIPTIONS = {
     400: "invalid request (see `code`)",
@@ -36,9 +39,3 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {
         status: {"model": ErrorPublic, "description": _DESCRIPTIONS[status]} for status in statuses
     }
-
-
-def checked_product_id(product_id: int) -> int:
-    if not 0 < product_id <= MAX_ID:
-        raise invalid_product_id()
-    return product_id

@@ -2,11 +2,18 @@
 
 The platform answers a malformed request with ``400 {"error", "code"}`` (see
 ``shopstack.errors``), so the 422 FastAPI documents by default never happens: it is replaced
-by a documented 400 on every operation that takes input.
+by a documented 400 on every operation that takes input. Schemas written by hand into an
+operation (``openapi_extra``) bring their pydantic ``$defs``; those move to
+``components/schemas`` so that every ``$ref`` resolves from the document's root.
+
+The committed copy is ``contracts/openapi.json``; regenerate it with
+``python -m shopstack.gateway.openapi > contracts/openapi.json``.
 """
 
 from __future__ import annotations
 
+import json
+import sys
 from typing import Any
 
 from fastapi import FastAPI
@@ -15,6 +22,30 @@ from fastapi.openapi.utils import get_openapi
 from shopstack.gateway.schemas import ErrorPublic
 
 _ERROR_REF = {"$ref": "#/components/schemas/ErrorPublic"}
+_LOCAL_DEFS = "#/$defs/"
+_COMPONENTS = "#/components/schemas/"
+
+
+def _rewrite_local_refs(node: Any) -> None:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith(_LOCAL_DEFS):
+            node["$ref"] = _COMPONENTS + ref.removeprefix(_LOCAL_DEFS)
+        for value in node.values():
+            _rewrite_local_refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            _rewrite_local_refs(value)
+
+
+def _hoist_defs(operation: dict[str, Any], components: dict[str, Any]) -> None:
+    """Move an inline request schema's ``$defs`` to the components and point refs there."""
+    for media in operation.get("requestBody", {}).get("content", {}).values():
+        schema = media.get("schema", {})
+        for name, definition in schema.pop("$defs", {}).items():
+            components.setdefault(name, definition)
+        _rewrite_local_refs(schema)
+    _rewrite_local_refs(components)
 
 
 def _fix_operation(operation: dict[str, Any]) -> None:
@@ -30,11 +61,12 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     schema = get_openapi(
         title=app.title, version=app.version, description=app.description, routes=app.routes
     )
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
     for path_item in schema.get("paths", {}).values():
         for operation in path_item.values():
             if isinstance(operation, dict):
                 _fix_operation(operation)
-    components = schema.setdefault("components", {}).setdefault("schemas", {})
+                _hoist_defs(operation, components)
     components.pop("HTTPValidationError", None)
     components.pop("ValidationError", None)
     components.setdefault("ErrorPublic", ErrorPublic.model_json_schema())
@@ -48,3 +80,16 @@ def install_openapi(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def main() -> int:
+    """Print the gateway's OpenAPI document (the content of ``contracts/openapi.json``)."""
+    from shopstack.gateway.app import create_app
+
+    document = create_app(max_body_bytes=1024 * 1024).openapi()
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field
 
-from shopstack.cart.schemas import CartItemCreate, CartItemUpdate, CartPublic
+from shopstack.cart.schemas import WHOLE_FLOAT_AS_INT, CartItemCreate, CartItemUpdate, CartPublic
 from shopstack.catalog.schemas import MAX_PRICE, ProductPublic, ProductsPublic
 
 MAX_STOCK = 1_000_000_000
+Stock = Annotated[int, Field(ge=0, le=MAX_STOCK), WHOLE_FLOAT_AS_INT]
 
 
 class ErrorPublic(BaseModel):
     error: str = Field(examples=["product not found"])
     code: str = Field(examples=["not_found"])
+
+
+class CheckoutUnavailablePublic(ErrorPublic):
+    """A 503 on ``POST /api/v1/checkout``: the checkout may still complete behind it."""
+
+    retry_with_same_idempotency_key: bool = Field(
+        description="always true: repeat the request with the same idempotency_key to learn "
+        "the outcome (a repeat never starts a second checkout)",
+        examples=[True],
+    )
 
 
 class HealthPublic(BaseModel):
@@ -31,14 +44,14 @@ class AdminProductCreate(BaseModel):
     price: float = Field(gt=0, le=MAX_PRICE)
     description: str = Field(default="", max_length=2000)
     image_url: str = Field(default="", max_length=500)
-    stock: int = Field(ge=0, le=MAX_STOCK)
+    stock: Stock
     listed: bool = Field(default=False, description="listed products appear in GET /products")
 
 
 class StockUpdate(BaseModel):
     model_config = ConfigDict(strict=True)
 
-    quantity: int = Field(ge=0, le=MAX_STOCK)
+    quantity: Stock
 
 
 class StockPublic(BaseModel):
@@ -51,6 +64,7 @@ __all__ = [
     "CartItemCreate",
     "CartItemUpdate",
     "CartPublic",
+    "CheckoutUnavailablePublic",
     "ErrorPublic",
     "HealthPublic",
     "ProductPublic",

@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse, Response
 from shopstack.errors import not_found, service_unavailable
 from shopstack.gateway.admin_auth import AdminOnly
 from shopstack.gateway.deps import DownstreamDep
-from shopstack.gateway.forwarding import checked_product_id, errors, relay
+from shopstack.gateway.forwarding import ProductIdPath, errors, relay
 from shopstack.gateway.schemas import AdminProductCreate, ProductPublic, StockPublic, StockUpdate
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"], dependencies=[AdminOnly])
@@ -66,9 +66,8 @@ async def create_product(
     responses=errors(400, 401, 403, 404, 503),
 )
 async def set_stock(
-    product_id: int, body: StockUpdate, request: Request, downstream: DownstreamDep
+    product_id: ProductIdPath, body: StockUpdate, request: Request, downstream: DownstreamDep
 ) -> Response:
-    checked_product_id(product_id)
     found = await downstream.call(
         "catalog", "GET", f"/products/{product_id}", headers=_headers(request), idempotent=True
     )

@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import os
+
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from shopstack.gateway.deps import DownstreamDep, user_headers
-from shopstack.gateway.forwarding import checked_product_id, errors, relay
+from shopstack.gateway.forwarding import ProductIdPath, errors, relay
 from shopstack.gateway.identity import CurrentUser
 from shopstack.gateway.schemas import CartItemCreate, CartItemUpdate, CartPublic
+from shopstack.transport import Reply
 
 router = APIRouter(prefix="/api/v1/cart", tags=["cart"])
 
 _CHANGE_ERRORS = errors(400, 401, 404, 503)
+
+
+def _contract_broken_for_tests(response: Reply) -> Response | None:
+    """TEST-ONLY defect: ``SHOPSTACK_TEST_BREAK_CONTRACT=1`` serves ``total_price`` as a string
+    (the OpenAPI says number), so a test can prove that contract checks catch a lying platform.
+    The supervisor never stores ``SHOPSTACK_TEST_*`` variables."""
+    if os.environ.get("SHOPSTACK_TEST_BREAK_CONTRACT", "") != "1" or response.status_code != 200:
+        return None
+    body = response.json()
+    body["total_price"] = str(body.get("total_price"))
+    return JSONResponse(body)
 
 
 @router.get("", response_model=CartPublic, summary="The caller's cart", responses=errors(401, 503))
@@ -20,7 +34,7 @@ async def get_cart(user: CurrentUser, request: Request, downstream: DownstreamDe
     response = await downstream.call(
         "cart", "GET", "/cart", headers=user_headers(user, request), idempotent=True
     )
-    return relay(response)
+    return _contract_broken_for_tests(response) or relay(response)
 
 
 @router.post(
@@ -32,7 +46,6 @@ async def get_cart(user: CurrentUser, request: Request, downstream: DownstreamDe
 async def add_item(
     body: CartItemCreate, user: CurrentUser, request: Request, downstream: DownstreamDep
 ) -> Response:
-    checked_product_id(body.product_id)
     response = await downstream.call(
         "cart",
         "POST",
@@ -51,13 +64,12 @@ async def add_item(
     responses=_CHANGE_ERRORS,
 )
 async def set_quantity(
-    product_id: int,
+    product_id: ProductIdPath,
     body: CartItemUpdate,
     user: CurrentUser,
     request: Request,
     downstream: DownstreamDep,
 ) -> Response:
-    checked_product_id(product_id)
     response = await downstream.call(
         "cart",
         "PUT",
@@ -76,9 +88,8 @@ async def set_quantity(
     responses=_CHANGE_ERRORS,
 )
 async def remove_item(
-    product_id: int, user: CurrentUser, request: Request, downstream: DownstreamDep
+    product_id: ProductIdPath, user: CurrentUser, request: Request, downstream: DownstreamDep
 ) -> Response:
-    checked_product_id(product_id)
     response = await downstream.call(
         "cart",
         "DELETE",

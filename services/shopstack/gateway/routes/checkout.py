@@ -15,13 +15,15 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from shopstack.errors import invalid_request, not_found
+from shopstack.errors import ShopError, invalid_request, not_found
 from shopstack.gateway.deps import DownstreamDep, user_headers
 from shopstack.gateway.forwarding import errors, relay
 from shopstack.gateway.identity import CurrentUser
+from shopstack.gateway.schemas import CheckoutUnavailablePublic
+from shopstack.transport import Reply
 
 router = APIRouter(prefix="/api/v1/checkout", tags=["checkout"])
 
@@ -65,33 +67,63 @@ async def _json_body(request: Request) -> Any:
         return {}
     try:
         return json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, bad UTF-8, 5,000-digit ints
         raise invalid_request("malformed JSON") from exc
+
+
+_RETRY_HINT = {"retry_with_same_idempotency_key": True}
+_CHECKOUT_ERRORS = {
+    **errors(400, 401, 409),
+    503: {
+        "model": CheckoutUnavailablePublic,
+        "description": "a service is unavailable; the checkout may still complete: repeat the "
+        "request with the same idempotency_key to learn its outcome",
+    },
+}
+
+
+def _with_retry_hint(response: Reply) -> Response:
+    """A 503 says the checkout may still complete, so the client replays its key."""
+    if response.status_code != 503:
+        return relay(response)
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        body = {"error": "checkout service unavailable", "code": "service_unavailable"}
+    return JSONResponse({**body, **_RETRY_HINT}, status_code=503)
 
 
 @router.post(
     "",
     response_model=CheckoutPublic,
     summary="Check out the caller's cart (idempotent per idempotency_key)",
-    responses=errors(400, 401, 409, 503),
+    responses=_CHECKOUT_ERRORS,
     openapi_extra=_BODY_DOC,
 )
 async def start_checkout(
     user: CurrentUser, request: Request, downstream: DownstreamDep
 ) -> Response:
-    response = await downstream.call(
-        "checkout",
-        "POST",
-        "/checkout",
-        json=await _json_body(request),
-        headers=user_headers(user, request),
-        # Repeating would be safe (the idempotency key returns the stored result), but after a
-        # timeout it only waits another CHECKOUT_TIMEOUT_S on a hung service: retry only what
-        # never reached it (refused connections), so a client waits at most one timeout.
-        idempotent=False,
-        timeout_s=CHECKOUT_TIMEOUT_S,
-    )
-    return relay(response)
+    body = await _json_body(request)
+    try:
+        response = await downstream.call(
+            "checkout",
+            "POST",
+            "/checkout",
+            json=body,
+            headers=user_headers(user, request),
+            # Repeating would be safe (the idempotency key returns the stored result), but after
+            # a timeout it only waits another CHECKOUT_TIMEOUT_S on a hung service: retry only
+            # what never reached it (refused connections), so a client waits at most one timeout.
+            idempotent=False,
+            timeout_s=CHECKOUT_TIMEOUT_S,
+        )
+    except ShopError as exc:
+        if exc.status != 503:
+            raise
+        raise ShopError(exc.status, exc.code, exc.message, **exc.extra, **_RETRY_HINT) from exc
+    return _with_retry_hint(response)
 
 
 @router.get(

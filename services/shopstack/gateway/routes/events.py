@@ -18,7 +18,7 @@ from fastapi.responses import Response
 
 from shopstack.errors import ShopError
 from shopstack.gateway.deps import DownstreamDep, user_headers
-from shopstack.gateway.forwarding import errors, relay
+from shopstack.gateway.forwarding import MAX_ID, errors, relay
 from shopstack.gateway.identity import CurrentUser, current_user
 from shopstack.topology import service_url
 
@@ -35,7 +35,7 @@ async def list_events(
     downstream: DownstreamDep,
     type: Annotated[str | None, Query(max_length=64)] = None,  # noqa: A002 - public name
     aggregate_id: Annotated[str | None, Query(max_length=64)] = None,
-    after_id: Annotated[int, Query(ge=0)] = 0,
+    after_id: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> Response:
     params: dict[str, object] = {"after_id": after_id, "limit": limit}
@@ -63,6 +63,19 @@ def _stream_user(websocket: WebSocket) -> int:
     return current_user(x_user_id=raw_user, authorization=authorization)
 
 
+def _stream_after_id(websocket: WebSocket) -> int | None:
+    raw = websocket.query_params.get("after_id")
+    if not raw:
+        return None
+    try:
+        after_id = int(raw)
+    except ValueError:
+        after_id = -1
+    if not 0 <= after_id <= MAX_ID:
+        raise ShopError(400, "invalid_request", f"after_id must be an integer 0..{MAX_ID}")
+    return after_id
+
+
 async def _client_to_nowhere(websocket: WebSocket) -> None:
     with contextlib.suppress(WebSocketDisconnect):
         while (await websocket.receive())["type"] != "websocket.disconnect":
@@ -78,12 +91,12 @@ async def _upstream_to_client(upstream: websockets.ClientConnection, websocket: 
 async def event_stream(websocket: WebSocket) -> None:
     try:
         user = _stream_user(websocket)
+        after_id = _stream_after_id(websocket)
     except ShopError as exc:
         await websocket.close(code=POLICY_VIOLATION, reason=exc.message)
         return
     url = service_url("checkout").replace("http", "ws", 1) + "/events/stream"
-    after_id = websocket.query_params.get("after_id")
-    if after_id:
+    if after_id is not None:
         url += f"?after_id={after_id}"
     try:
         upstream = await websockets.connect(url, additional_headers={"X-User-Id": str(user)})

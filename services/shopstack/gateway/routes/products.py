@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from shopstack.gateway.deps import DownstreamDep
-from shopstack.gateway.forwarding import checked_product_id, errors, relay
+from shopstack.gateway.forwarding import ProductIdPath, errors, relay
 from shopstack.gateway.schemas import ProductPublic, ProductsPublic
 
 router = APIRouter(prefix="/api/v1/products", tags=["products"])
@@ -36,8 +36,9 @@ async def list_products(request: Request, downstream: DownstreamDep) -> Response
     summary="One product, listed or not",
     responses=errors(400, 404, 503),
 )
-async def get_product(product_id: int, request: Request, downstream: DownstreamDep) -> Response:
-    checked_product_id(product_id)
+async def get_product(
+    product_id: ProductIdPath, request: Request, downstream: DownstreamDep
+) -> Response:
     response = await downstream.call(
         "catalog", "GET", f"/products/{product_id}", headers=_headers(request), idempotent=True
     )
