@@ -34,6 +34,7 @@ from .stats import (
     read_history,
     read_stats,
 )
+from .summary import show_summary
 from .thresholds import Verdict, at_most
 
 PG_CONNECTIONS = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
@@ -237,7 +238,7 @@ def _run(
     pids = session.platform.pids() if session.platform.available else {}
     with ResourceSampler(pids, gauges=_gauges(session)) as sampler:
         run_locust(job)
-    return LoadRun(
+    run = LoadRun(
         stages=stages,
         prefix=job.prefix,
         endpoints=read_stats(job.prefix),
@@ -246,6 +247,8 @@ def _run(
         samples=sampler.frame(),
         gauges=sampler.gauges(),
     )
+    show_summary(run, label)  # figures and history for the run's report (summary.py)
+    return run
 
 
 def _gauges(session: Any) -> dict[str, Any]:

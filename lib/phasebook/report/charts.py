@@ -1,0 +1,182 @@
+"""Small charts as inline SVG: no script, no font or style sheet from elsewhere.
+
+Each chart is a string of ``<svg>`` to drop into an HTML page. Every data point is an element
+with class ``pb-point`` and a ``<title>`` (the browser shows it on hover), so a test can count
+points and a reader can read exact figures.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+PALETTE = ("#0969da", "#bf8700", "#cf222e", "#1a7f37", "#8250df", "#57606a")
+STATUS_COLOURS = {
+    "passed": "#2da44e",
+    "failed": "#cf222e",
+    "error": "#bf8700",
+    "skipped": "#8c959f",
+    "xfail": "#8250df",
+    "absent": "#eaeef2",
+}
+_FONT = "font-family:system-ui,sans-serif;font-size:11px"
+
+
+@dataclass(frozen=True)
+class Bars:
+    """One row of a grouped horizontal bar chart: a label and one value per series."""
+
+    label: str
+    values: Sequence[float | None]
+
+
+def _esc(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
+def _nice_max(value: float) -> float:
+    if value <= 0:
+        return 1.0
+    exponent = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 2.5, 5, 10):
+        if value <= step * exponent:
+            return step * exponent
+    return 10 * exponent
+
+
+def _svg(width: int, height: int, body: str, *, label: str) -> str:
+    return (
+        f"<svg class='pb-chart' role='img' aria-label='{_esc(label)}' "
+        f"xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
+        f"viewBox='0 0 {width} {height}' style='{_FONT}'>{body}</svg>"
+    )
+
+
+def _legend(names: Sequence[str], x: float, y: float) -> str:
+    parts = []
+    for index, name in enumerate(names):
+        colour = PALETTE[index % len(PALETTE)]
+        left = x + index * 90
+        parts.append(
+            f"<rect x='{left}' y='{y - 8}' width='10' height='10' fill='{colour}'/>"
+            f"<text x='{left + 14}' y='{y + 1}'>{_esc(name)}</text>"
+        )
+    return "".join(parts)
+
+
+def hbar_chart(rows: Sequence[Bars], series: Sequence[str], *, unit: str, title: str) -> str:
+    """Grouped horizontal bars: one group per row, one bar per series (e.g. p50/p95/p99)."""
+    label_w, plot_w, bar_h, gap = 260, 420, 7, 8
+    group_h = bar_h * len(series) + gap
+    height = 34 + group_h * len(rows) + 22
+    top = 28
+    peak = _nice_max(max((v or 0) for r in rows for v in r.values) if rows else 0)
+    body = [f"<text x='0' y='12' font-weight='600'>{_esc(title)}</text>"]
+    body.append(_legend(series, label_w, 12))
+    for tick in range(5):
+        x = label_w + plot_w * tick / 4
+        body.append(
+            f"<line x1='{x:.1f}' y1='{top - 4}' x2='{x:.1f}' y2='{height - 20}' "
+            "stroke='#eaeef2'/>"
+            f"<text x='{x:.1f}' y='{height - 6}' text-anchor='middle'>"
+            f"{_fmt(peak * tick / 4)}{_esc(unit) if tick == 4 else ''}</text>"
+        )
+    for index, row in enumerate(rows):
+        y0 = top + index * group_h
+        body.append(
+            f"<text x='{label_w - 6}' y='{y0 + group_h / 2}' text-anchor='end'>"
+            f"{_esc(row.label[:44])}</text>"
+        )
+        for k, value in enumerate(row.values):
+            if value is None:
+                continue
+            width = max(1.0, plot_w * value / peak)
+            body.append(
+                f"<rect class='pb-point' x='{label_w}' y='{y0 + k * bar_h}' "
+                f"width='{width:.1f}' height='{bar_h - 1}' fill='{PALETTE[k % len(PALETTE)]}'>"
+                f"<title>{_esc(row.label)} {_esc(series[k])}: {_fmt(value)} {_esc(unit)}"
+                "</title></rect>"
+            )
+    return _svg(label_w + plot_w + 40, height, "".join(body), label=title)
+
+
+def line_chart(
+    series: Mapping[str, Sequence[tuple[float, float]]],
+    *,
+    title: str,
+    x_unit: str,
+    y_unit: str,
+    width: int = 720,
+    height: int = 170,
+) -> str:
+    """Lines over a shared x axis, one per series, with a marker per point."""
+    left, right, top, bottom = 52, 16, 26, 26
+    points = [p for values in series.values() for p in values]
+    if not points:
+        return ""
+    x_min, x_max = min(p[0] for p in points), max(p[0] for p in points)
+    y_max = _nice_max(max(p[1] for p in points))
+    span = (x_max - x_min) or 1.0
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def xy(point: tuple[float, float]) -> tuple[float, float]:
+        return (
+            left + plot_w * (point[0] - x_min) / span,
+            top + plot_h * (1 - point[1] / y_max),
+        )
+
+    body = [f"<text x='0' y='12' font-weight='600'>{_esc(title)}</text>"]
+    body.append(_legend(list(series), left + 240, 12))
+    for tick in range(3):
+        y = top + plot_h * (1 - tick / 2)
+        body.append(
+            f"<line x1='{left}' y1='{y:.1f}' x2='{width - right}' y2='{y:.1f}' stroke='#eaeef2'/>"
+            f"<text x='{left - 4}' y='{y + 4:.1f}' text-anchor='end'>"
+            f"{_fmt(y_max * tick / 2)}</text>"
+        )
+    body.append(
+        f"<text x='{left - 4}' y='{top - 6}' text-anchor='end'>{_esc(y_unit)}</text>"
+        f"<text x='{left}' y='{height - 6}'>{_fmt(x_min)}</text>"
+        f"<text x='{width - right}' y='{height - 6}' text-anchor='end'>"
+        f"{_fmt(x_max)} {_esc(x_unit)}</text>"
+    )
+    for index, (name, values) in enumerate(series.items()):
+        colour = PALETTE[index % len(PALETTE)]
+        coords = [xy(p) for p in values]
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+        body.append(f"<polyline fill='none' stroke='{colour}' stroke-width='1.5' points='{path}'/>")
+        body += [
+            f"<circle class='pb-point' cx='{x:.1f}' cy='{y:.1f}' r='2' fill='{colour}'>"
+            f"<title>{_esc(name)} at {_fmt(p[0])} {_esc(x_unit)}: {_fmt(p[1])} {_esc(y_unit)}"
+            "</title></circle>"
+            for (x, y), p in zip(coords, values, strict=True)
+        ]
+    return _svg(width, height, "".join(body), label=title)
+
+
+def status_grid(
+    rows: Sequence[str], columns: Sequence[str], cells: Mapping[tuple[str, str], str], *, title: str
+) -> str:
+    """A grid of coloured squares: one row per notebook, one column per run (oldest left)."""
+    label_w, size, top = 170, 14, 24
+    width = label_w + size * max(len(columns), 1) + 10
+    height = top + size * len(rows) + 6
+    body = [f"<text x='0' y='12' font-weight='600'>{_esc(title)}</text>"]
+    for r, row in enumerate(rows):
+        y = top + r * size
+        body.append(f"<text x='{label_w - 6}' y='{y + 11}' text-anchor='end'>{_esc(row)}</text>")
+        for c, column in enumerate(columns):
+            status = cells.get((row, column), "absent")
+            colour = STATUS_COLOURS.get(status, STATUS_COLOURS["absent"])
+            body.append(
+                f"<rect class='pb-point' x='{label_w + c * size}' y='{y}' width='{size - 2}' "
+                f"height='{size - 2}' fill='{colour}'><title>{_esc(row)} {_esc(column)}: "
+                f"{_esc(status)}</title></rect>"
+            )
+    return _svg(width, height, "".join(body), label=title)
