@@ -18,6 +18,7 @@ from phasebook.errors import ConfigError, PlatformUnreachable
 from phasebook.redact import is_secret_name
 from phasebook.runner.paths import find_root
 from phasebook.runner.suite import DEFAULT_TIMEOUT, RunOptions, run_suite
+from phasebook.scaffold import add_init_parser, run_init
 
 EXIT_USAGE, EXIT_UNREACHABLE, EXIT_INTERRUPTED = 2, 3, 130
 
@@ -32,6 +33,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="phasebook", description="Integration-test plans as notebooks.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    add_init_parser(commands)
     run = commands.add_parser("run", help="execute the notebook suite and write a report")
     run.add_argument("--params", default="params/local.yaml", help="params file (YAML)")
     run.add_argument("--embedded", action="store_true", help="start a fresh shopstack for the run")
@@ -124,6 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _interrupt)  # CI cancels with SIGTERM: clean up as on Ctrl-C
     try:
         args = build_parser().parse_args(argv)
+        if args.command == "init":
+            return run_init(args)
         options = options_from_args(args, Path.cwd())
         return run_suite(options).exit_code
     except ConfigError as exc:
