@@ -10,6 +10,7 @@ attempts run out, or the service's circuit is open, the caller gets the platform
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from circuitbreaker import CircuitBreaker, CircuitBreakerError
@@ -22,7 +23,7 @@ from tenacity import (
 )
 
 from shopstack.errors import service_unavailable
-from shopstack.metrics import DOWNSTREAM_RETRIES
+from shopstack.metrics import CALL_LOG, DOWNSTREAM_RETRIES, REQUEST_ID
 from shopstack.topology import service_url
 from shopstack.transport import AiohttpSender, HttpxSender, Reply, Sender, SendFailed
 
@@ -168,15 +169,32 @@ class Downstream:
     ) -> Reply:
         url = service_url(target) + path
         timeout = self.timeout_s if timeout_s is None else timeout_s
+        request_id = (headers or {}).get("X-Request-ID") or REQUEST_ID.get()
+        if request_id:  # one id across the whole call tree (logs, sequence diagrams)
+            headers = {**(headers or {}), "X-Request-ID": request_id}
+        started = time.time()
         try:
             response = await self._sender.send(
                 method, url, json=json, params=params, headers=headers, timeout_s=timeout
             )
         except SendFailed as exc:
+            self._log_call(request_id, target, f"{method} {path}", exc.cause, started)
             raise Unreachable(target, exc.cause, connected=exc.connected) from exc
+        self._log_call(request_id, target, f"{method} {path}", response.status_code, started)
         if response.status_code in _RETRYABLE_STATUS and not _relays_an_outage(response):
             raise Unreachable(target, f"answered {response.status_code}", connected=True)
         return response
+
+    def _log_call(
+        self, request_id: str | None, target: str, request: str, status: object, started: float
+    ) -> None:
+        """``call out rid=ID caller->target METHOD path STATUS t0=<epoch s> <ms>ms``."""
+        elapsed_ms = (time.time() - started) * 1000
+        outcome = str(status).replace(" ", "_")
+        CALL_LOG.info(
+            "call out rid=%s %s->%s %s %s t0=%.6f %.1fms",
+            *(request_id or "-", self.caller, target, request, outcome, started, elapsed_ms),
+        )
 
     async def aclose(self) -> None:
         await self._sender.aclose()

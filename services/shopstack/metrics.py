@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextvars
+import logging
 import time
 import uuid
 
@@ -24,6 +26,12 @@ DOWNSTREAM_RETRIES = Counter(
 )
 
 
+#: The X-Request-ID of the request being served; Downstream forwards it on every call.
+REQUEST_ID: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+#: One line per inbound and outbound call with its request id (phasebook's sequence diagrams).
+CALL_LOG = logging.getLogger("shopstack.calls")
+
+
 def metrics_response() -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
@@ -41,8 +49,9 @@ class MetricsAndRequestId:
             return
         request_id = _header(scope, b"x-request-id") or _new_request_id()
         scope.setdefault("state", {})["request_id"] = request_id
+        token = REQUEST_ID.set(request_id)
         status_holder = {"status": 500}
-        started = time.perf_counter()
+        started, wall = time.perf_counter(), time.time()
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -57,8 +66,19 @@ class MetricsAndRequestId:
         finally:
             route = getattr(scope.get("route"), "path", None) or "unmatched"
             method = scope.get("method", "?")
-            LATENCY.labels(self.service, method, route).observe(time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            LATENCY.labels(self.service, method, route).observe(seconds)
             REQUESTS.labels(self.service, method, route, str(status_holder["status"])).inc()
+            REQUEST_ID.reset(token)
+            CALL_LOG.info(
+                "call in rid=%s %s %s %s t0=%.6f %.1fms",
+                request_id,
+                method,
+                scope.get("path", ""),
+                status_holder["status"],
+                wall,
+                seconds * 1000,
+            )
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
