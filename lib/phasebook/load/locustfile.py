@@ -12,6 +12,11 @@ products without pause). Every purchase is made by a fresh ``X-User-Id`` from th
 (``PHASEBOOK_LOAD_FIRST_USER`` + ``PHASEBOOK_LOAD_USER_SPAN``, split between worker
 processes), so a cart is never shared and the run's rows are findable.
 
+Users authenticate through the params file's auth provider (``PHASEBOOK_LOAD_PARAMS`` or
+``PHASEBOOK_PARAMS``; see credentials.py): shopstack's ``X-User-Id`` or a JWT minted per user
+id, or a login token / header / cookie of one persona. A 401 drops the cached credentials so
+the next request logs in again. Without a params file: ``X-User-Id``.
+
 With ``PHASEBOOK_LOAD_SUSTAIN_S`` set, the ``RampSustainRamp`` shape drives the user count
 (ramp-up / sustain / ramp-down, see stages.py); without it, ``-u/-r/-t`` or the web UI do.
 Never import this module outside Locust: Locust monkey-patches the process with gevent.
@@ -31,10 +36,13 @@ from locust import FastHttpUser, LoadTestShape, between, constant, task
 
 try:  # installed phasebook
     from phasebook.load import endpoints as names
+    from phasebook.load.credentials import LoadCredentials, credentials_from_env
     from phasebook.load.stages import stages_from_env
 except ImportError:  # a copy of this directory (Locust puts it on sys.path), e.g. a worker box
     import endpoints as names  # type: ignore[no-redef]
     from stages import stages_from_env  # type: ignore[no-redef]
+
+    LoadCredentials = None  # type: ignore[assignment,misc]  # X-User-Id only
 
 ENV = os.environ
 HAPPY_PRODUCT = int(ENV.get("PHASEBOOK_LOAD_HAPPY_PRODUCT") or 1)
@@ -52,7 +60,17 @@ MAX_PROCESSES = 16
 locust.stats.CSV_STATS_FLUSH_INTERVAL_SEC = float(ENV.get("PHASEBOOK_LOAD_FLUSH_S") or 1)
 
 _serial = itertools.count()
+_credentials: dict[str, object] = {}  # host -> LoadCredentials, built once per process
 log = logging.getLogger("phasebook.load")
+
+
+def credentials(host: str):  # noqa: ANN201 - LoadCredentials, or None on a bare worker box
+    """This process's credentials for ``host`` (the params file is read once)."""
+    if LoadCredentials is None:
+        return None
+    if host not in _credentials:
+        _credentials[host] = credentials_from_env(ENV, host=host)
+    return _credentials[host]
 
 
 def _weight(name: str, default: int) -> int:
@@ -71,8 +89,23 @@ class ShopUser(FastHttpUser):
         """Headers of a user id nobody else in this run has (unique per worker process)."""
         slot = getattr(self.environment.runner, "worker_index", 0) % MAX_PROCESSES
         stride = USER_SPAN // MAX_PROCESSES
-        user = FIRST_USER + slot * stride + next(_serial) % stride
-        return {"X-User-Id": str(user)}
+        self.user_id = FIRST_USER + slot * stride + next(_serial) % stride
+        return self.auth_headers()
+
+    def auth_headers(self) -> dict[str, str]:
+        """The current user's credentials (from the params' auth provider)."""
+        auth = credentials(self.host)
+        return auth.headers(self.user_id) if auth else {"X-User-Id": str(self.user_id)}
+
+    def fail(self, response) -> None:  # noqa: ANN001 - Locust's response context
+        """Record a failure (credentials masked); after a 401, log in again next time."""
+        auth = credentials(self.host)
+        text = f"{response.status_code} {(response.text or '')[:200]}"
+        if auth is not None:
+            if response.status_code == 401:
+                auth.refresh(self.user_id)
+            text = auth.redact(text)
+        response.failure(text)
 
     def add(self, headers: dict[str, str], product: int, quantity: int) -> bool:
         body = {"product_id": product, "quantity": quantity}
@@ -80,7 +113,7 @@ class ShopUser(FastHttpUser):
             names.CART_ITEMS, json=body, headers=headers, name=names.CART_ITEMS, catch_response=True
         ) as response:
             if response.status_code != 200:
-                response.failure(f"{response.status_code} {(response.text or '')[:200]}")
+                self.fail(response)
                 return False
         return True
 
@@ -96,7 +129,7 @@ class ShopUser(FastHttpUser):
             if expect(response.status_code, answer):
                 response.success()  # an expected 409 is a success of its scenario
             else:
-                response.failure(f"{response.status_code} {(response.text or '')[:200]}")
+                self.fail(response)
 
 
 class Buyer(ShopUser):
@@ -169,18 +202,19 @@ class CartUser(ShopUser):
     weight = _weight("cart", 1)
 
     def on_start(self) -> None:
-        self.headers = self.fresh_user()
+        self.fresh_user()
 
     @task
     def edit_cart(self) -> None:
         product = random.choice(READ_PRODUCTS)
         item = f"/api/v1/cart/items/{product}"
-        if not self.add(self.headers, product, 1):
+        headers = self.auth_headers()  # cached by the provider; fresh after a 401
+        if not self.add(headers, product, 1):
             return
-        self.client.get(names.CART, headers=self.headers, name=names.CART)
-        self.client.put(item, json={"quantity": 2}, headers=self.headers, name=names.CART_ITEM)
-        self.client.delete(item, headers=self.headers, name=names.CART_ITEM)
-        self.client.delete(names.CART, headers=self.headers, name=names.CART)
+        self.client.get(names.CART, headers=headers, name=names.CART)
+        self.client.put(item, json={"quantity": 2}, headers=headers, name=names.CART_ITEM)
+        self.client.delete(item, headers=headers, name=names.CART_ITEM)
+        self.client.delete(names.CART, headers=headers, name=names.CART)
 
 
 class ProductReader(FastHttpUser):

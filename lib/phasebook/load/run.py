@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from . import endpoints as names
+from .credentials import PARAMS_VARS, persona_env
 from .dataset import LoadData
 from .headless import LocustJob, check_bounds, check_host, run_locust
 from .resources import ResourceSampler, rss_growth, summarize
@@ -203,21 +204,48 @@ def _finish(fig: Any) -> Any:
 
 
 def run_load(
-    session: Any, profile: LoadProfile, data: LoadData, *, out_dir: str | Path | None = None
+    session: Any,
+    profile: LoadProfile,
+    data: LoadData,
+    *,
+    out_dir: str | Path | None = None,
+    as_user: Any = None,
 ) -> LoadRun:
-    """The mixed run: seed 000's checkout mix plus browsing and cart operations."""
+    """The mixed run: seed 000's checkout mix plus browsing and cart operations.
+
+    The Locust users authenticate like the session (its params file's auth provider): a
+    fresh numeric user per purchase when the mode identifies users by id (shopstack's mock
+    and jwt), else the default persona; ``as_user`` (persona name) makes all of them one."""
     env = {**data.env(), "PHASEBOOK_LOAD_SCENARIO": "mixed"}
     env["PHASEBOOK_LOAD_WAIT_S"] = ",".join(f"{w:g}" for w in profile.wait_s)
+    env.update(auth_env(session, as_user))
     return _run(session, profile, profile.stages(), env=env, out_dir=out_dir, label="mixed")
 
 
 def run_reads(
-    session: Any, profile: LoadProfile, data: LoadData, *, out_dir: str | Path | None = None
+    session: Any,
+    profile: LoadProfile,
+    data: LoadData,
+    *,
+    out_dir: str | Path | None = None,
+    as_user: Any = None,
 ) -> LoadRun:
     """The read-capacity step: ``read_users`` list products without pause for ``read_s``."""
-    env = {**data.env(), "PHASEBOOK_LOAD_SCENARIO": "reads"}
+    env = {**data.env(), "PHASEBOOK_LOAD_SCENARIO": "reads", **auth_env(session, as_user)}
     stages = profile.read_stages()
     return _run(session, profile, stages, env=env, out_dir=out_dir, label="reads")
+
+
+def auth_env(session: Any, as_user: Any = None) -> dict[str, str]:
+    """What the Locust process needs to authenticate like ``session``: its params file
+    (``PHASEBOOK_LOAD_PARAMS``; secrets stay ``${ENV}`` references, read from the inherited
+    environment) and, with ``as_user``, the persona to act as (see credentials.py)."""
+    params = getattr(session, "params", None)
+    source = getattr(params, "source", None)
+    env = {PARAMS_VARS[0]: str(Path(params.root) / source)} if source else {}
+    if as_user is not None:
+        env.update(persona_env(session.users.resolve(as_user)))
+    return env
 
 
 def _run(
