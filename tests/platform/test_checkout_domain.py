@@ -6,6 +6,11 @@ from decimal import Decimal
 
 import pytest
 from shopstack.checkout.domain.commands import parse_start
+from shopstack.checkout.domain.errors import (
+    IdempotencyConflict,
+    InvalidCheckoutRequest,
+    MissingIdempotencyKey,
+)
 from shopstack.checkout.domain.model import (
     CartLine,
     CartSnapshot,
@@ -13,26 +18,26 @@ from shopstack.checkout.domain.model import (
     check_transition,
     content_fingerprint,
 )
+from shopstack.checkout.domain.session import CheckoutSession
 from shopstack.checkout.service_layer.start import check_same_request
-from shopstack.errors import ShopError
+from shopstack.wire import utcnow
 
 
 @pytest.mark.parametrize(
-    ("body", "code"),
+    ("body", "error"),
     [
-        ({}, "missing_idempotency_key"),
-        ({"idempotency_key": None}, "missing_idempotency_key"),
-        ({"idempotency_key": "  "}, "missing_idempotency_key"),
-        ({"idempotency_key": 1}, "invalid_request"),
-        ({"idempotency_key": "k" * 256}, "invalid_request"),
-        ({"idempotency_key": "k", "payment": {"card_token": 3}}, "invalid_request"),
-        ([], "invalid_request"),
+        ({}, MissingIdempotencyKey),
+        ({"idempotency_key": None}, MissingIdempotencyKey),
+        ({"idempotency_key": "  "}, MissingIdempotencyKey),
+        ({"idempotency_key": 1}, InvalidCheckoutRequest),
+        ({"idempotency_key": "k" * 256}, InvalidCheckoutRequest),
+        ({"idempotency_key": "k", "payment": {"card_token": 3}}, InvalidCheckoutRequest),
+        ([], InvalidCheckoutRequest),
     ],
 )
-def test_start_body_validation(body, code):
-    with pytest.raises(ShopError) as raised:
+def test_start_body_validation(body, error):
+    with pytest.raises(error):
         parse_start(1, body)
-    assert (raised.value.status, raised.value.code) == (400, code)
 
 
 def test_start_defaults_to_tok_visa():
@@ -55,13 +60,17 @@ def test_snapshot_total_is_exact_in_cents():
 
 
 def _existing(status="COMPLETED", user=1, token="tok_visa"):
-    return {
-        "user_id": user,
-        "card_token": token,
-        "status": status,
-        "request_hash": content_fingerprint({1: 2}),
-        "cart_snapshot": {"cart_id": "cart-a"},
-    }
+    return CheckoutSession(
+        id="co-1",
+        user_id=user,
+        idempotency_key="k",
+        card_token=token,
+        cart=CartSnapshot("cart-a", (CartLine(1, "Laptop", 2, Decimal("1299.99")),)),
+        request_hash=content_fingerprint({1: 2}),
+        created_at=utcnow(),
+        updated_at=utcnow(),
+        status=status,
+    )
 
 
 def _command(user=1, token="tok_visa"):
@@ -88,6 +97,5 @@ def test_replay_accepts_same_cart_or_a_cart_consumed_by_the_completed_checkout()
     ],
 )
 def test_replay_refuses_a_different_request(existing, command, cart):
-    with pytest.raises(ShopError) as raised:
+    with pytest.raises(IdempotencyConflict):
         check_same_request(existing, command, cart)
-    assert (raised.value.status, raised.value.code) == (409, "idempotency_conflict")

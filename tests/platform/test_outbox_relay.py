@@ -7,9 +7,10 @@ import asyncio
 
 import httpx
 import pytest
-from shopstack.checkout.adapters import outbox
+from shopstack.checkout.adapters.outbox import SqlOutbox
 from shopstack.checkout.adapters.tables import metadata, outbox_events
 from shopstack.checkout.service_layer.relay import OutboxRelay
+from shopstack.contracts import CheckoutCompleted, Delivery
 from shopstack.db import open_service_database, write_transaction
 from shopstack.downstream import Downstream
 from sqlalchemy import select
@@ -39,11 +40,18 @@ class Consumers:
         return httpx.Response(200, json={"status": "applied"})
 
 
+COMPLETED = CheckoutCompleted(
+    checkout_id="co-1",
+    user_id=1,
+    items=[{"product_id": 1, "product_name": "Laptop", "quantity": 1, "price": 1299.99}],
+    total_amount=1299.99,
+    payment_id="p-1",
+)
+
+
 def _write_completed(engine) -> str:
     with write_transaction(engine) as conn:
-        return outbox.add(
-            conn, event_type="checkout.completed", aggregate_id="co-1", payload={"user_id": 1}
-        )
+        return SqlOutbox(conn).add(aggregate_id="co-1", payload=COMPLETED)
 
 
 def _processed(engine, event_id: str):
@@ -78,6 +86,8 @@ def test_event_goes_to_every_consumer_then_is_marked_processed(engine, monkeypat
         assert _processed(engine, event_id) is not None
         services = sorted({service for service, _ in consumers.received})
         assert services == ["cart", "notifications", "orders"]
+        delivered = Delivery.model_validate_json(consumers.received[-1][1])
+        assert delivered.payload_as(CheckoutCompleted) == COMPLETED
         await relay.aclose()
         await client.aclose()
 

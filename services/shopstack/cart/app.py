@@ -13,26 +13,23 @@ from shopstack.cart.repository import CartRepository
 from shopstack.cart.routes import router
 from shopstack.cart.service import CartService
 from shopstack.cart.tables import metadata
-from shopstack.db import open_service_database
 from shopstack.downstream import Downstream
-from shopstack.settings import get_settings
-from shopstack.webapp import create_service_app
+from shopstack.webapp import ServiceContext, create_service_app
 
 
 @asynccontextmanager
-async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    settings = get_settings()
-    engine = open_service_database(settings, "cart", metadata)
-    downstream = Downstream("cart", timeout_s=settings.downstream_timeout_s)
-    cache = open_cache(settings.redis_url)
-    app.state.cart = CartService(CartRepository(engine), cache, CatalogProducts(downstream))
+async def cart_service(context: ServiceContext) -> AsyncIterator[None]:
+    """The cart's cache and catalogue client, around its repository."""
+    downstream = Downstream("cart", timeout_s=context.settings.downstream_timeout_s)
+    cache = open_cache(context.settings.redis_url)
+    repository = CartRepository(context.engine)
+    context.app.state.cart = CartService(repository, cache, CatalogProducts(downstream))
     try:
         yield
     finally:
         await cache.aclose()
         await downstream.aclose()
-        engine.dispose()
 
 
 def create_app() -> FastAPI:
-    return create_service_app("cart", [router], lifespan=lifespan)
+    return create_service_app("cart", [router], tables=metadata, resources=cart_service)

@@ -9,8 +9,9 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
+from shopstack import inbox
 from shopstack.cart.domain import Cart, CartLine, new_cart
-from shopstack.cart.tables import cart_items, carts, processed_events
+from shopstack.cart.tables import cart_items, carts
 from shopstack.db import is_sqlite, write_transaction
 from shopstack.errors import not_found
 from shopstack.wire import utcnow
@@ -62,11 +63,7 @@ class CartRepository:
         event stays in the cart. A cart left empty is deleted, so the next one gets a new id.
         """
         with write_transaction(self.engine) as conn:
-            claim = self._insert(processed_events).values(event_id=event_id, processed_at=utcnow())
-            claimed = conn.execute(
-                claim.on_conflict_do_nothing().returning(processed_events.c.event_id)
-            ).first()
-            if claimed is None:
+            if not inbox.claim(conn, event_id):
                 return "duplicate"
             current = conn.execute(
                 select(carts.c.id).where(carts.c.user_id == user_id)

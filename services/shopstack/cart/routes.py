@@ -7,9 +7,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request
 
-from shopstack.cart.schemas import CartItemCreate, CartItemUpdate, EventIn
-from shopstack.cart.service import CHECKOUT_COMPLETED, CartService
-from shopstack.errors import ShopError, invalid_request
+from shopstack.cart.schemas import CartItemCreate, CartItemUpdate
+from shopstack.cart.service import CartService
+from shopstack.contracts import CheckoutCompleted, Delivery
+from shopstack.errors import ShopError
 
 router = APIRouter(tags=["cart"])
 
@@ -60,11 +61,8 @@ async def clear_cart(user: User, service: Service) -> dict[str, Any]:
 
 
 @router.post("/events")
-async def consume_event(event: EventIn, service: Service) -> dict[str, str]:
-    if event.event_type != CHECKOUT_COMPLETED:
+async def consume_event(delivery: Delivery, service: Service) -> dict[str, str]:
+    event = delivery.payload_as(CheckoutCompleted)
+    if event is None:
         return {"status": "ignored"}
-    try:
-        status = await service.checkout_completed(event.id, event.payload)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise invalid_request(f"checkout.completed payload: {exc}") from exc
-    return {"status": status}
+    return {"status": await service.checkout_completed(delivery.id, event)}

@@ -13,13 +13,12 @@ from shopstack.cart.domain import Cart, check_product_id, check_quantity
 from shopstack.cart.products import ProductLookup
 from shopstack.cart.repository import CartRepository
 from shopstack.cart.views import empty_view, render
+from shopstack.contracts import CheckoutCompleted
 from shopstack.errors import not_found
 from shopstack.metrics import CACHE
 from shopstack.wire import utcnow
 
 log = logging.getLogger("shopstack.cart")
-
-CHECKOUT_COMPLETED = "checkout.completed"
 
 
 class CartService:
@@ -65,21 +64,17 @@ class CartService:
         await self._invalidating(user_id, self.repository.clear, user_id)
         return empty_view(user_id)
 
-    async def checkout_completed(self, event_id: str, payload: dict[str, Any]) -> str:
-        user_id, cart_id = int(payload["user_id"]), str(payload["cart_id"])
-        bought: dict[int, int] = {}
-        for item in payload["items"]:
-            pid = int(item["product_id"])
-            bought[pid] = bought.get(pid, 0) + int(item["quantity"])
+    async def checkout_completed(self, event_id: str, event: CheckoutCompleted) -> str:
+        """Take what the checkout bought out of the user's cart, once per event id."""
         outcome = await self._invalidating(
-            user_id,
+            event.user_id,
             self.repository.consume_checkout_completed,
             event_id,
-            user_id=user_id,
-            cart_id=cart_id,
-            bought=bought,
+            user_id=event.user_id,
+            cart_id=event.cart_id,
+            bought=event.bought(),
         )
-        log.info("event %s (checkout.completed, cart %s): %s", event_id, cart_id, outcome)
+        log.info("event %s (%s, cart %s): %s", event_id, event.EVENT_TYPE, event.cart_id, outcome)
         return outcome
 
     async def _change(

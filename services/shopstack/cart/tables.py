@@ -1,4 +1,5 @@
-"""The cart's tables: the contract's ``carts`` and ``cart_items``, plus consumed events."""
+"""The cart's tables: the contract's ``carts`` and ``cart_items``, plus the inbox's
+``processed_events`` (:mod:`shopstack.inbox`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from sqlalchemy import (
     String,
     Table,
 )
+
+from shopstack import inbox
 
 metadata = MetaData()
 
@@ -33,9 +36,4 @@ cart_items = Table(
     Column("added_at", DateTime, nullable=False),
 )
 
-processed_events = Table(
-    "processed_events",
-    metadata,
-    Column("event_id", String(64), primary_key=True),
-    Column("processed_at", DateTime, nullable=False),
-)
+processed_events = inbox.install(metadata)

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from shopstack.checkout.domain.events import FAILED, OutboxEvent
+from shopstack.contracts import CheckoutFailed, Delivery
 from shopstack.errors import ShopError, not_found
 from shopstack.inventory import reservations, stock
 from shopstack.inventory.domain import InsufficientStock, ReservationLine, ReservationNotActive
@@ -141,11 +141,12 @@ def release_for_checkout(body: CheckoutRef, request: Request) -> dict[str, Any]:
 
 
 @router.post("/events")
-def consume_event(event: OutboxEvent, request: Request) -> dict[str, str]:
+def consume_event(delivery: Delivery, request: Request) -> dict[str, str]:
     """``checkout.failed``: make sure the checkout holds no stock (idempotent)."""
-    if event.event_type != FAILED or event.payload.get("failure_reason") == "insufficient_stock":
+    event = delivery.payload_as(CheckoutFailed)
+    if event is None or event.failure_reason == "insufficient_stock":
         return {"status": "ignored"}
     if _release_disabled():
         return {"status": "applied"}
-    reservations.release_for_checkout(_engine(request), event.aggregate_id)
+    reservations.release_for_checkout(_engine(request), event.checkout_id)
     return {"status": "applied"}

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from typing import Any
 
-from shopstack.orders.domain import order_id_for
-from shopstack.wire import money, to_decimal
+from shopstack.contracts import CheckoutCompleted, PurchasedItem
+from shopstack.wire import money
 
 SENDER = "shopstack <orders@shopstack.example.com>"
 
@@ -35,38 +34,34 @@ def recipient_for(user_id: int) -> str:
     return f"user{user_id}@example.com"
 
 
-def _summary_lines(items: list[dict[str, Any]]) -> list[str]:
-    lines = []
-    for item in items:
-        subtotal = money(to_decimal(item["price"]) * int(item["quantity"]))
-        name = item.get("product_name") or f"product {item['product_id']}"
-        lines.append(f"  {item['quantity']} x {name} @ {money(item['price']):.2f} = {subtotal:.2f}")
-    return lines
+def _summary_lines(items: list[PurchasedItem]) -> list[str]:
+    return [
+        f"  {item.quantity} x {item.product_name or f'product {item.product_id}'}"
+        f" @ {money(item.price):.2f} = {money(item.subtotal):.2f}"
+        for item in items
+    ]
 
 
-def confirmation_for(payload: dict[str, Any]) -> Confirmation:
-    """The email for a ``checkout.completed`` payload (docs/architecture.md)."""
-    user_id = int(payload["user_id"])
-    order_id = order_id_for(payload["checkout_id"])
-    currency = payload.get("currency", "USD")
+def confirmation_for(event: CheckoutCompleted) -> Confirmation:
+    """The email for a ``checkout.completed`` event (docs/architecture.md)."""
     body = "\n".join(
         [
-            f"Thank you for your order, user {user_id}.",
+            f"Thank you for your order, user {event.user_id}.",
             "",
-            f"Order: {order_id}",
-            f"Checkout: {payload['checkout_id']}",
-            f"Payment: {payload.get('payment_id') or '-'}",
+            f"Order: {event.order_id}",
+            f"Checkout: {event.checkout_id}",
+            f"Payment: {event.payment_id or '-'}",
             "",
             "Items:",
-            *_summary_lines(payload["items"]),
+            *_summary_lines(event.items),
             "",
-            f"Total: {money(payload['total_amount']):.2f} {currency}",
+            f"Total: {money(event.total_amount):.2f} {event.currency}",
             "Status: CONFIRMED",
         ]
     )
     return Confirmation(
-        user_id=user_id,
-        recipient=recipient_for(user_id),
-        subject=f"Order {order_id} confirmed (checkout {payload['checkout_id']})",
+        user_id=event.user_id,
+        recipient=recipient_for(event.user_id),
+        subject=f"Order {event.order_id} confirmed (checkout {event.checkout_id})",
         body=body + "\n",
     )

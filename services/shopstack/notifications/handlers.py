@@ -1,8 +1,10 @@
 """Handle ``checkout.completed``: claim the event, send the email once, record the outcome.
 
-The claim is a row with a UNIQUE event_id. A redelivery finds it SENT and does nothing. A
-FAILED row (SMTP was down) or a PENDING row older than ``STALE_CLAIM`` (the process died while
-sending) is claimed again and retried; a fresh PENDING row means another delivery of the same
+The first delivery of an event claims it in the inbox (:func:`shopstack.inbox.claim`) and
+writes its ``notifications`` row PENDING in the same transaction. Sending an email cannot be
+part of that transaction, so a later delivery of a claimed event reads the row: SENT means
+done; FAILED (SMTP was down) or PENDING older than ``STALE_CLAIM`` (the process died while
+sending) is taken over and retried; a fresh PENDING row means another delivery of the same
 event is sending right now, and the caller is told to come back later.
 """
 
@@ -10,14 +12,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
-from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import Connection, Engine
 
+from shopstack import inbox
+from shopstack.contracts import CheckoutCompleted
 from shopstack.db import write_transaction
 from shopstack.notifications.domain import Confirmation, confirmation_for
 from shopstack.notifications.tables import notifications
@@ -30,45 +32,43 @@ class DeliveryInProgress(Exception):
     """Another delivery of this event is sending its email right now."""
 
 
-def _claim(engine: Engine, event_id: str, mail: Confirmation) -> str | None:
+def _lease(engine: Engine, event_id: str, mail: Confirmation) -> str | None:
     """The id of the row this call now owns, or None when the email was already sent."""
     now = utcnow()
-    row_id = str(uuid.uuid4())
-    try:
-        with write_transaction(engine) as conn:
-            conn.execute(
-                notifications.insert().values(
-                    id=row_id,
-                    event_id=event_id,
-                    user_id=mail.user_id,
-                    recipient=mail.recipient,
-                    subject=mail.subject,
-                    status="PENDING",
-                    updated_at=now,
-                )
-            )
-        return row_id
-    except IntegrityError:
-        return _reclaim(engine, event_id, now)
-
-
-def _reclaim(engine: Engine, event_id: str, now: Any) -> str | None:
     with write_transaction(engine) as conn:
-        row = (
-            conn.execute(select(notifications).where(notifications.c.event_id == event_id))
-            .mappings()
-            .one()
-        )
-        if row["status"] == "SENT":
-            return None
-        if row["status"] == "PENDING" and row["updated_at"] > now - STALE_CLAIM:
-            raise DeliveryInProgress(event_id)
+        if not inbox.claim(conn, event_id):
+            return _take_over(conn, event_id, now)
+        row_id = str(uuid.uuid4())
         conn.execute(
-            notifications.update()
-            .where(notifications.c.id == row["id"])
-            .values(status="PENDING", updated_at=now)
+            notifications.insert().values(
+                id=row_id,
+                event_id=event_id,
+                user_id=mail.user_id,
+                recipient=mail.recipient,
+                subject=mail.subject,
+                status="PENDING",
+                updated_at=now,
+            )
         )
-        return row["id"]
+        return row_id
+
+
+def _take_over(conn: Connection, event_id: str, now: datetime) -> str | None:
+    row = (
+        conn.execute(select(notifications).where(notifications.c.event_id == event_id))
+        .mappings()
+        .one()
+    )
+    if row["status"] == "SENT":
+        return None
+    if row["status"] == "PENDING" and row["updated_at"] > now - STALE_CLAIM:
+        raise DeliveryInProgress(event_id)
+    conn.execute(
+        notifications.update()
+        .where(notifications.c.id == row["id"])
+        .values(status="PENDING", updated_at=now)
+    )
+    return row["id"]
 
 
 def _finish(engine: Engine, row_id: str, *, sent: bool) -> None:
@@ -83,11 +83,11 @@ def _finish(engine: Engine, row_id: str, *, sent: bool) -> None:
 
 
 def handle_completed(
-    engine: Engine, event_id: str, payload: dict[str, Any], send: Callable[[EmailMessage], None]
+    engine: Engine, event_id: str, event: CheckoutCompleted, send: Callable[[EmailMessage], None]
 ) -> str:
     """'applied' after sending, 'duplicate' when this event's email was already sent."""
-    mail = confirmation_for(payload)
-    row_id = _claim(engine, event_id, mail)
+    mail = confirmation_for(event)
+    row_id = _lease(engine, event_id, mail)
     if row_id is None:
         return "duplicate"
     try:

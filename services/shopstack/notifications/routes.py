@@ -6,7 +6,7 @@ from functools import partial
 
 from fastapi import APIRouter, Request
 
-from shopstack.checkout.domain.events import COMPLETED, OutboxEvent
+from shopstack.contracts import CheckoutCompleted, Delivery
 from shopstack.errors import ShopError
 from shopstack.notifications.handlers import DeliveryInProgress, handle_completed
 from shopstack.notifications.mailer import MailUnavailable, send
@@ -16,13 +16,14 @@ router = APIRouter()
 
 
 @router.post("/events")
-def consume_event(event: OutboxEvent, request: Request) -> dict[str, str]:
-    if event.event_type != COMPLETED:
+def consume_event(delivery: Delivery, request: Request) -> dict[str, str]:
+    event = delivery.payload_as(CheckoutCompleted)
+    if event is None:
         return {"status": "ignored"}
     settings = get_settings()
     sender = partial(send, host=settings.smtp_host, port=settings.smtp_port)
     try:
-        status = handle_completed(request.app.state.engine, event.id, event.payload, sender)
+        status = handle_completed(request.app.state.engine, delivery.id, event, sender)
     except DeliveryInProgress as exc:
         raise ShopError(409, "delivery_in_progress", f"event {exc} is being delivered") from exc
     except MailUnavailable as exc:

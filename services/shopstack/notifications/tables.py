@@ -1,8 +1,10 @@
-"""Notifications table (names fixed by CONTRACT.md); UNIQUE event_id makes delivery idempotent."""
+"""Notifications table (names fixed by CONTRACT.md) and the inbox's ``processed_events``."""
 
 from __future__ import annotations
 
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table
+
+from shopstack import inbox
 
 metadata = MetaData()
 
@@ -18,3 +20,5 @@ notifications = Table(
     Column("sent_at", DateTime, nullable=True),
     Column("updated_at", DateTime, nullable=False),
 )
+
+processed_events = inbox.install(metadata)

@@ -2,38 +2,24 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
+
+from shopstack.contracts import CheckoutCompleted, order_id_for
 
 CONFIRMED = "CONFIRMED"
 
-_ORDER_NAMESPACE = uuid.UUID("5b0d1f3e-6c3a-4b59-9a59-0d7c2f1e8a42")
+__all__ = ["CONFIRMED", "order_from_completed", "order_id_for"]
 
 
-def order_id_for(checkout_id: str) -> str:
-    """The order id of a checkout: derived, so every consumer of the event names it alike
-    (the notification email quotes it without asking the orders service)."""
-    return str(uuid.uuid5(_ORDER_NAMESPACE, checkout_id))
-
-
-def order_from_completed(payload: dict[str, Any]) -> dict[str, Any]:
-    """The order row for a ``checkout.completed`` payload (see docs/architecture.md)."""
-    items = [
-        {
-            "product_id": int(item["product_id"]),
-            "product_name": item.get("product_name", ""),
-            "quantity": int(item["quantity"]),
-            "price": item["price"],
-        }
-        for item in payload["items"]
-    ]
+def order_from_completed(event: CheckoutCompleted) -> dict[str, Any]:
+    """The order row for a ``checkout.completed`` event (see docs/architecture.md)."""
     return {
-        "id": order_id_for(payload["checkout_id"]),
-        "checkout_id": payload["checkout_id"],
-        "user_id": int(payload["user_id"]),
+        "id": event.order_id,
+        "checkout_id": event.checkout_id,
+        "user_id": event.user_id,
         "status": CONFIRMED,
-        "total_amount": payload["total_amount"],
-        "currency": payload.get("currency", "USD"),
-        "items": items,
-        "payment_id": payload.get("payment_id"),
+        "total_amount": event.total_amount,
+        "currency": event.currency,
+        "items": [item.model_dump(mode="json") for item in event.items],
+        "payment_id": event.payment_id,
     }

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from shopstack.caller import CallerId
-from shopstack.checkout.domain.events import OutboxEvent
+from shopstack.contracts import CheckoutCompleted, Delivery
 from shopstack.errors import forbidden, not_found
 from shopstack.orders import store
 from shopstack.wire import money, rfc3339, to_decimal
@@ -58,7 +58,8 @@ def get_order(order_id: str, request: Request, user_id: CallerId) -> dict[str, A
 
 
 @router.post("/events")
-def consume_event(event: OutboxEvent, request: Request) -> dict[str, str]:
-    if event.event_type != "checkout.completed":
+def consume_event(delivery: Delivery, request: Request) -> dict[str, str]:
+    event = delivery.payload_as(CheckoutCompleted)
+    if event is None:
         return {"status": "ignored"}
-    return {"status": store.apply_completed(request.app.state.engine, event.id, event.payload)}
+    return {"status": store.apply_completed(request.app.state.engine, delivery.id, event)}

@@ -8,35 +8,32 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from shopstack import inbox
+from shopstack.contracts import CheckoutCompleted
 from shopstack.db import write_transaction
 from shopstack.orders.domain import order_from_completed
-from shopstack.orders.tables import orders, processed_events
+from shopstack.orders.tables import orders
 from shopstack.wire import utcnow
 
 
-def apply_completed(engine: Engine, event_id: str, payload: dict[str, Any]) -> str:
+def apply_completed(engine: Engine, event_id: str, event: CheckoutCompleted) -> str:
     """Create the order for a ``checkout.completed`` event: 'applied' or 'duplicate'.
 
-    The ledger row and the order are written in one transaction, and the order's checkout_id
+    The inbox claim and the order are written in one transaction, and the order's checkout_id
     is UNIQUE, so a redelivered event (same id, or a new id for the same checkout) has no
     second effect.
     """
-    order = order_from_completed(payload)
-    now = utcnow()
+    order = order_from_completed(event)
     try:
         with write_transaction(engine) as conn:
-            seen = conn.execute(
-                select(processed_events.c.event_id).where(processed_events.c.event_id == event_id)
-            ).first()
-            if seen is not None:
+            if not inbox.claim(conn, event_id):
                 return "duplicate"
-            conn.execute(processed_events.insert().values(event_id=event_id, processed_at=now))
             exists = conn.execute(
-                select(orders.c.id).where(orders.c.checkout_id == order["checkout_id"])
+                select(orders.c.id).where(orders.c.checkout_id == event.checkout_id)
             ).first()
             if exists is None:
-                conn.execute(orders.insert().values(**order, created_at=now))
-    except IntegrityError:
+                conn.execute(orders.insert().values(**order, created_at=utcnow()))
+    except IntegrityError:  # another event for the same checkout won the insert
         return "duplicate"
     return "applied" if exists is None else "duplicate"
 

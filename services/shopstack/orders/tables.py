@@ -1,8 +1,10 @@
-"""Orders tables (names fixed by CONTRACT.md), plus the consumer's processed-event ledger."""
+"""Orders tables (names fixed by CONTRACT.md), plus the inbox's ``processed_events``."""
 
 from __future__ import annotations
 
 from sqlalchemy import JSON, Column, DateTime, Index, Integer, MetaData, Numeric, String, Table
+
+from shopstack import inbox
 
 metadata = MetaData()
 
@@ -21,9 +23,4 @@ orders = Table(
     Index("ix_orders_user_created", "user_id", "created_at"),
 )
 
-processed_events = Table(
-    "processed_events",
-    metadata,
-    Column("event_id", String(64), primary_key=True),
-    Column("processed_at", DateTime, nullable=False),
-)
+processed_events = inbox.install(metadata)

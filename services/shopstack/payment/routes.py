@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from shopstack.checkout.domain.events import OutboxEvent
+from shopstack.contracts import CheckoutFailed, Delivery
 from shopstack.errors import ShopError, not_found
 from shopstack.payment import charges
 from shopstack.payment.domain import DEFAULT_TOKEN, ProcessingError
@@ -69,9 +69,10 @@ def void_charge(checkout_id: str, request: Request) -> dict[str, Any]:
 
 
 @router.post("/events")
-def consume_event(event: OutboxEvent, request: Request) -> dict[str, str]:
+def consume_event(delivery: Delivery, request: Request) -> dict[str, str]:
     """``checkout.failed`` after a payment attempt whose outcome was unknown: void it."""
-    if event.event_type != "checkout.failed" or not event.payload.get("payment_attempted"):
+    event = delivery.payload_as(CheckoutFailed)
+    if event is None or not event.payment_attempted:
         return {"status": "ignored"}
-    charges.void(request.app.state.engine, event.aggregate_id)
+    charges.void(request.app.state.engine, event.checkout_id)
     return {"status": "applied"}

@@ -1,88 +1,84 @@
-"""HTTP clients of the services the saga calls, translating their answers into domain terms.
+"""HTTP clients of the services the saga calls, translating their answers into domain terms
+(:class:`~shopstack.checkout.service_layer.ports.Services`).
 
-Unreachable services surface as ``ShopError`` 503 ``<service> service unavailable`` (from
-:class:`shopstack.downstream.Downstream`, after its retries). Every call here is safe to
-retry: reads, and writes keyed by the checkout id (reserve, charge, confirm, release, void).
+An unreachable service (``ShopError`` 503 from :class:`shopstack.downstream.Downstream`, after
+its retries) becomes :class:`DownstreamUnavailable`; an answer without a rule here,
+:class:`UnexpectedAnswer`. Every call is safe to retry: reads, and writes keyed by the checkout
+id (reserve, charge, confirm, release, void).
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from shopstack.checkout.domain.errors import (
+    DownstreamUnavailable,
+    InsufficientStock,
+    PaymentDeclined,
+    ProductUnavailable,
+    ReservationGone,
+    UnexpectedAnswer,
+)
+from shopstack.checkout.service_layer.ports import CAPTURED, Charge, Reservation
 from shopstack.downstream import Downstream
 from shopstack.errors import ShopError
 from shopstack.transport import Reply
 
 
-class InsufficientStockAnswer(Exception):
-    """Inventory refused the reservation; ``body`` is its 409 body (CONTRACT.md)."""
-
-    def __init__(self, body: dict[str, Any]) -> None:
-        super().__init__(body.get("message", "insufficient stock"))
-        self.body = body
+def _charge(data: dict[str, Any]) -> Charge:
+    return Charge(data["status"], data["payment_id"], data.get("decline_code"))
 
 
-class ReservationGone(Exception):
-    """Inventory cannot confirm: the reservation was released or has expired."""
-
-
-class ProductGone(Exception):
-    def __init__(self, product_id: int) -> None:
-        super().__init__(f"product {product_id} not found")
-        self.product_id = product_id
-
-
-@dataclass(frozen=True)
-class ChargeAnswer:
-    status: str
-    payment_id: str
-    decline_code: str | None = None
-
-
-def _unexpected(service: str, response: Reply) -> ShopError:
-    return ShopError(
-        502, "bad_gateway", f"{service} service answered {response.status_code} unexpectedly"
+def _insufficient(body: dict[str, Any]) -> InsufficientStock:
+    return InsufficientStock(
+        product_id=body["product_id"],
+        available=body["available"],
+        requested=body["requested"],
+        message=body.get("message", "insufficient stock"),
     )
 
 
-class Services:
+class HttpServices:
     """The saga's view of cart, catalog, inventory and payment."""
 
     def __init__(self, downstream: Downstream) -> None:
         self.downstream = downstream
 
     async def _call(self, target: str, method: str, path: str, **kwargs: Any) -> Reply:
-        return await self.downstream.call(target, method, path, idempotent=True, **kwargs)
+        try:
+            return await self.downstream.call(target, method, path, idempotent=True, **kwargs)
+        except ShopError as exc:  # Downstream's 503 after its retries
+            raise DownstreamUnavailable(target) from exc
 
     async def cart(self, user_id: int) -> dict[str, Any]:
         response = await self._call("cart", "GET", "/cart", headers={"X-User-Id": str(user_id)})
         if response.status_code != 200:
-            raise _unexpected("cart", response)
+            raise UnexpectedAnswer("cart", response.status_code)
         return response.json()
 
     async def product(self, product_id: int) -> dict[str, Any]:
         response = await self._call("catalog", "GET", f"/products/{product_id}")
         if response.status_code == 404:
-            raise ProductGone(product_id)
+            raise ProductUnavailable(product_id)
         if response.status_code != 200:
-            raise _unexpected("catalog", response)
+            raise UnexpectedAnswer("catalog", response.status_code)
         return response.json()
 
     async def products(self, product_ids: list[int]) -> dict[int, dict[str, Any]]:
         found = await asyncio.gather(*(self.product(pid) for pid in product_ids))
         return dict(zip(product_ids, found, strict=True))
 
-    async def reserve(self, checkout_id: str, lines: list[dict[str, int]]) -> dict[str, Any]:
+    async def reserve(self, checkout_id: str, lines: list[dict[str, int]]) -> Reservation:
         body = {"checkout_id": checkout_id, "lines": lines}
         response = await self._call("inventory", "POST", "/reservations", json=body)
         if response.status_code == 409:
-            raise InsufficientStockAnswer(response.json())
+            raise _insufficient(response.json())
         if response.status_code not in (200, 201):
-            raise _unexpected("inventory", response)
-        return response.json()
+            raise UnexpectedAnswer("inventory", response.status_code)
+        data = response.json()
+        return Reservation(data["reservation_id"], data["status"])
 
     async def confirm(self, reservation_id: str) -> None:
         path = f"/reservations/{reservation_id}/confirm"
@@ -90,7 +86,7 @@ class Services:
         if response.status_code in (404, 409):
             raise ReservationGone(reservation_id)
         if response.status_code != 200:
-            raise _unexpected("inventory", response)
+            raise UnexpectedAnswer("inventory", response.status_code)
 
     async def release(self, checkout_id: str) -> None:
         body = {"checkout_id": checkout_id}
@@ -98,11 +94,11 @@ class Services:
             "inventory", "POST", "/reservations/release-for-checkout", json=body
         )
         if response.status_code != 200:
-            raise _unexpected("inventory", response)
+            raise UnexpectedAnswer("inventory", response.status_code)
 
     async def charge(
         self, checkout_id: str, *, amount: Decimal, currency: str, card_token: str
-    ) -> ChargeAnswer:
+    ) -> Charge:
         body = {
             "checkout_id": checkout_id,
             "amount": str(amount),
@@ -111,22 +107,22 @@ class Services:
         }
         response = await self._call("payment", "POST", "/charges", json=body)
         if response.status_code != 200:
-            raise _unexpected("payment", response)
-        data = response.json()
-        return ChargeAnswer(data["status"], data["payment_id"], data.get("decline_code"))
+            raise UnexpectedAnswer("payment", response.status_code)
+        charge = _charge(response.json())
+        if charge.status != CAPTURED:  # declined, or voided before it could capture
+            raise PaymentDeclined(charge.payment_id, charge.decline_code)
+        return charge
 
-    async def find_charge(self, checkout_id: str) -> ChargeAnswer | None:
+    async def find_charge(self, checkout_id: str) -> Charge | None:
         response = await self._call("payment", "GET", f"/charges/{checkout_id}")
         if response.status_code == 404:
             return None
         if response.status_code != 200:
-            raise _unexpected("payment", response)
-        data = response.json()
-        return ChargeAnswer(data["status"], data["payment_id"], data.get("decline_code"))
+            raise UnexpectedAnswer("payment", response.status_code)
+        return _charge(response.json())
 
-    async def void(self, checkout_id: str) -> ChargeAnswer:
+    async def void(self, checkout_id: str) -> Charge:
         response = await self._call("payment", "POST", f"/charges/{checkout_id}/void")
         if response.status_code != 200:
-            raise _unexpected("payment", response)
-        data = response.json()
-        return ChargeAnswer(data["status"], data["payment_id"], data.get("decline_code"))
+            raise UnexpectedAnswer("payment", response.status_code)
+        return _charge(response.json())

@@ -6,11 +6,13 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
 
 from shopstack.caller import CallerId
-from shopstack.checkout.adapters import eventlog, sessions
 from shopstack.checkout.domain.commands import parse_start
+from shopstack.checkout.domain.errors import CheckoutError
+from shopstack.checkout.domain.session import CheckoutSession, Outcome
+from shopstack.checkout.entrypoints.errors import http_error
+from shopstack.checkout.entrypoints.stream import MAX_EVENT_ID
 from shopstack.checkout.service_layer.runtime import Runtime
 from shopstack.checkout.service_layer.start import start_checkout
 from shopstack.errors import forbidden, invalid_request, not_found
@@ -23,43 +25,54 @@ def _runtime(request: Request) -> Runtime:
     return request.app.state.runtime
 
 
-def session_body(row: dict[str, Any]) -> dict[str, Any]:
+def session_body(session: CheckoutSession) -> dict[str, Any]:
     """The CheckoutSession shape of ``GET /checkout/{id}``."""
     return {
-        "id": row["id"],
-        "checkout_id": row["id"],
-        "user_id": row["user_id"],
-        "status": row["status"],
-        "idempotency_key": row["idempotency_key"],
-        "cart_snapshot": row["cart_snapshot"],
-        "inventory_reservation_id": row["inventory_reservation_id"],
-        "payment_id": row["payment_id"],
-        "total_amount": money(row["total_amount"]),
-        "currency": row["currency"],
-        "failure_reason": row["failure_reason"],
-        "created_at": rfc3339(row["created_at"]),
-        "updated_at": rfc3339(row["updated_at"]),
+        "id": session.id,
+        "checkout_id": session.id,
+        "user_id": session.user_id,
+        "status": session.status,
+        "idempotency_key": session.idempotency_key,
+        "cart_snapshot": session.cart.as_json(),
+        "inventory_reservation_id": session.inventory_reservation_id,
+        "payment_id": session.payment_id,
+        "total_amount": money(session.total_amount),
+        "currency": session.currency,
+        "failure_reason": session.failure_reason,
+        "created_at": rfc3339(session.created_at),
+        "updated_at": rfc3339(session.updated_at),
     }
 
 
+def outcome_body(outcome: Outcome) -> dict[str, Any]:
+    """The 200 answer of ``POST /checkout``: the checkout id, its status, why it failed."""
+    body: dict[str, Any] = {"checkout_id": outcome.checkout_id, "status": outcome.status}
+    if outcome.failure_reason:
+        body["failure_reason"] = outcome.failure_reason
+    return body
+
+
 @router.post("/checkout")
-async def post_checkout(request: Request, user_id: CallerId) -> JSONResponse:
+async def post_checkout(request: Request, user_id: CallerId) -> dict[str, Any]:
     try:
         body = json.loads(await request.body() or b"null")
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise invalid_request("malformed JSON") from exc
-    result = await start_checkout(_runtime(request), parse_start(user_id, body))
-    return JSONResponse(status_code=result["status_code"], content=result["body"])
+    try:
+        outcome = await start_checkout(_runtime(request), parse_start(user_id, body))
+    except CheckoutError as exc:
+        raise http_error(exc) from exc
+    return outcome_body(outcome)
 
 
 @router.get("/checkout/{checkout_id}")
 async def get_checkout(checkout_id: str, request: Request, user_id: CallerId) -> dict[str, Any]:
-    row = await _runtime(request).db(sessions.get, checkout_id)
-    if row is None:
+    session = await _runtime(request).read(lambda uow: uow.sessions.get(checkout_id))
+    if session is None:
         raise not_found("checkout session not found")
-    if row["user_id"] != user_id:
+    if session.user_id != user_id:
         raise forbidden()
-    return session_body(row)
+    return session_body(session)
 
 
 @router.get("/events")
@@ -68,15 +81,12 @@ async def list_events(
     user_id: CallerId,
     type: Annotated[str | None, Query(max_length=64)] = None,  # noqa: A002 - public name
     aggregate_id: Annotated[str | None, Query(max_length=64)] = None,
-    after_id: Annotated[int, Query(ge=0)] = 0,
+    after_id: Annotated[int, Query(ge=0, le=MAX_EVENT_ID)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> dict[str, Any]:
-    found = await _runtime(request).db(
-        eventlog.query,
-        user_id,
-        event_type=type,
-        aggregate_id=aggregate_id,
-        after_id=after_id,
-        limit=limit,
+    found = await _runtime(request).read(
+        lambda uow: uow.events.query(
+            user_id, event_type=type, aggregate_id=aggregate_id, after_id=after_id, limit=limit
+        )
     )
     return {"events": found}

@@ -13,12 +13,24 @@ import contextlib
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from shopstack.caller import user_id_from
-from shopstack.checkout.adapters import eventlog
 from shopstack.errors import ShopError
 
 router = APIRouter()
 
 POLICY_VIOLATION = 1008
+MAX_EVENT_ID = 2**63 - 1
+
+
+def _after_id(raw: str | None) -> int:
+    try:
+        after_id = int(raw or "0")
+    except ValueError:
+        after_id = -1
+    if not 0 <= after_id <= MAX_EVENT_ID:
+        raise ShopError(
+            400, "invalid_request", f"after_id must be an integer from 0 to {MAX_EVENT_ID}"
+        )
+    return after_id
 
 
 async def _pump(websocket: WebSocket, queue: asyncio.Queue) -> None:
@@ -39,6 +51,7 @@ async def event_stream(websocket: WebSocket) -> None:
     raw_user = websocket.headers.get("x-user-id") or websocket.query_params.get("user_id")
     try:
         user_id = user_id_from(raw_user)
+        after_id = _after_id(websocket.query_params.get("after_id"))
     except ShopError as exc:
         await websocket.close(code=POLICY_VIOLATION, reason=exc.message)
         return
@@ -46,16 +59,18 @@ async def event_stream(websocket: WebSocket) -> None:
     queue = runtime.broadcaster.subscribe(user_id)  # before the replay: nothing falls between
     await websocket.accept()
     try:
-        after_id = int(websocket.query_params.get("after_id", "0") or 0)
         if after_id > 0:
-            for event in await runtime.db(eventlog.query, user_id, after_id=after_id, limit=500):
+            replayed = await runtime.read(
+                lambda uow: uow.events.query(user_id, after_id=after_id, limit=500)
+            )
+            for event in replayed:
                 await websocket.send_json(event)
         pump = asyncio.create_task(_pump(websocket, queue))
         closed = asyncio.create_task(_until_closed(websocket))
         _done, pending = await asyncio.wait({pump, closed}, return_when=asyncio.FIRST_COMPLETED)
         for task in pending:
             task.cancel()
-    except (WebSocketDisconnect, ValueError):
+    except WebSocketDisconnect:
         pass
     finally:
         runtime.broadcaster.unsubscribe(user_id, queue)

@@ -17,69 +17,49 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import timedelta
-from typing import Any
 
-from shopstack.checkout.adapters import sessions
+from shopstack.checkout.domain.errors import CheckoutError
 from shopstack.checkout.domain.model import (
-    FAILED,
     INTERRUPTED,
     PAYMENT_COMPLETED,
-    PAYMENT_DECLINED,
     PAYMENT_PENDING,
     InvalidTransition,
 )
+from shopstack.checkout.domain.session import CheckoutSession, Outcome
 from shopstack.checkout.service_layer import saga
 from shopstack.checkout.service_layer.runtime import Runtime
-from shopstack.errors import ShopError
 from shopstack.wire import utcnow
 
 log = logging.getLogger("shopstack.checkout.recovery")
 
 
-async def _settle_payment(rt: Runtime, session: dict[str, Any]) -> None:
-    charge = await rt.services.find_charge(session["id"])
-    if charge is None:
-        charge = await rt.services.void(session["id"])
-    if charge.status == "CAPTURED":
-        await saga.advance(rt, session, PAYMENT_COMPLETED, payment_id=charge.payment_id)
-        await saga.finish(rt, session)
-        return
+async def recover_session(rt: Runtime, session: CheckoutSession) -> Outcome:
+    log.warning("recovering checkout %s left in %s", session.id, session.status)
+    if session.status == PAYMENT_PENDING:
+        return await saga.settle_payment(rt, session)
+    if session.status == PAYMENT_COMPLETED:
+        return await saga.finish(rt, session)
     await saga.release_quietly(rt, session)
-    reason = PAYMENT_DECLINED if charge.status == "DECLINED" else INTERRUPTED
-    result = saga.answer(session["id"], FAILED, reason)
-    await saga.fail(rt, session, reason, result, payment_attempted=True)
-
-
-async def recover_session(rt: Runtime, session: dict[str, Any]) -> None:
-    status = session["status"]
-    log.warning("recovering checkout %s left in %s", session["id"], status)
-    if status == PAYMENT_PENDING:
-        await _settle_payment(rt, session)
-    elif status == PAYMENT_COMPLETED:
-        await saga.finish(rt, session)
-    else:
-        await saga.release_quietly(rt, session)
-        result = saga.answer(session["id"], FAILED, INTERRUPTED)
-        await saga.fail(rt, session, INTERRUPTED, result)
+    return await saga.fail(rt, session, INTERRUPTED)
 
 
 async def recover_once(rt: Runtime, *, stale_s: float) -> int:
     """One pass; how many sessions it brought to a final state."""
     cutoff = utcnow() - timedelta(seconds=stale_s)
     done = 0
-    for session in await rt.db(sessions.list_intermediate, updated_before=cutoff):
-        if session["id"] in rt.active:
+    for session in await rt.read(lambda uow: uow.sessions.list_intermediate(updated_before=cutoff)):
+        if session.id in rt.active:
             continue
-        rt.active.add(session["id"])
+        rt.active.add(session.id)
         try:
             await recover_session(rt, session)
             done += 1
-        except ShopError as exc:
-            log.warning("checkout %s not recoverable yet: %s", session["id"], exc.message)
+        except CheckoutError as exc:
+            log.warning("checkout %s not recoverable yet: %s", session.id, exc)
         except InvalidTransition:
             pass  # someone else moved it on
         finally:
-            rt.active.discard(session["id"])
+            rt.active.discard(session.id)
     return done
 
 

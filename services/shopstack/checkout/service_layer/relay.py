@@ -12,13 +12,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any
 
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 
 from shopstack.checkout.adapters import outbox
-from shopstack.checkout.domain.events import CONSUMERS
+from shopstack.contracts import CONSUMERS, Delivery
 from shopstack.downstream import Downstream
 from shopstack.errors import ShopError
 
@@ -68,45 +67,45 @@ class OutboxRelay:
             outbox.pending, self.engine, limit=self.batch, skip=self._in_flight | waiting
         )
         for row in rows:
-            if row["id"] in self._in_flight:
+            if row.id in self._in_flight:
                 continue
-            self._in_flight.add(row["id"])
+            self._in_flight.add(row.id)
             task = asyncio.create_task(self._publish(row))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
         return len(rows)
 
-    async def _publish(self, row: dict[str, Any]) -> None:
+    async def _publish(self, row: Delivery) -> None:
         try:
             async with self._slots:
                 delivered = await self.deliver(row)
             if delivered:
-                await run_in_threadpool(outbox.mark_processed, self.engine, row["id"])
-                self._retry.pop(row["id"], None)
+                await run_in_threadpool(outbox.mark_processed, self.engine, row.id)
+                self._retry.pop(row.id, None)
             else:
-                self._schedule_retry(row["id"])
+                self._schedule_retry(row.id)
         except Exception:
-            log.exception("outbox event %s: delivery failed", row["id"])
-            self._schedule_retry(row["id"])
+            log.exception("outbox event %s: delivery failed", row.id)
+            self._schedule_retry(row.id)
         finally:
-            self._in_flight.discard(row["id"])
+            self._in_flight.discard(row.id)
 
-    async def deliver(self, row: dict[str, Any]) -> bool:
-        consumers = CONSUMERS.get(row["event_type"], ())
+    async def deliver(self, row: Delivery) -> bool:
+        consumers = CONSUMERS.get(row.event_type, ())
         acks = await asyncio.gather(*(self._send(consumer, row) for consumer in consumers))
         return all(acks)
 
-    async def _send(self, consumer: str, row: dict[str, Any]) -> bool:
+    async def _send(self, consumer: str, row: Delivery) -> bool:
         try:
             response = await self.downstream.call(
-                consumer, "POST", "/events", json=row, idempotent=True
+                consumer, "POST", "/events", json=row.model_dump(mode="json"), idempotent=True
             )
         except ShopError as exc:
-            log.warning("outbox event %s -> %s: %s", row["id"], consumer, exc.message)
+            log.warning("outbox event %s -> %s: %s", row.id, consumer, exc.message)
             return False
         if 200 <= response.status_code < 300:
             return True
-        log.warning("outbox event %s -> %s answered %d", row["id"], consumer, response.status_code)
+        log.warning("outbox event %s -> %s answered %d", row.id, consumer, response.status_code)
         return False
 
     def _schedule_retry(self, event_id: str) -> None:

@@ -2,42 +2,59 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 
-from shopstack.checkout.adapters import sessions
-from shopstack.checkout.adapters.clients import Services
+from shopstack.checkout.domain.session import CheckoutSession, Step
 from shopstack.checkout.service_layer.broadcaster import Broadcaster
 from shopstack.checkout.service_layer.pause import PausePoint
+from shopstack.checkout.service_layer.ports import Services
+from shopstack.checkout.service_layer.unit_of_work import (
+    Recorded,
+    UnitOfWork,
+    UnitOfWorkFactory,
+    record_new,
+    record_step,
+)
 
 T = TypeVar("T")
+
+#: How blocking work (a unit of work) is run from async code: a worker thread by default.
+Offload = Callable[..., Awaitable[Any]]
 
 
 @dataclass
 class Runtime:
-    engine: Engine
+    uow: UnitOfWorkFactory
     services: Services
     broadcaster: Broadcaster
     wake_relay: Callable[[], None]
     pause: PausePoint = field(default_factory=PausePoint)
     #: sessions a saga of this process is driving right now (recovery leaves them alone)
     active: set[str] = field(default_factory=set)
+    offload: Offload = run_in_threadpool
 
-    async def db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a blocking repository call in the thread pool."""
-        return await run_in_threadpool(fn, self.engine, *args, **kwargs)
+    async def read(self, query: Callable[[UnitOfWork], T]) -> T:
+        """Run a read-only query in a unit of work of its own."""
 
-    def published(self, recorded: sessions.Recorded) -> None:
+        def in_unit() -> T:
+            with self.uow() as uow:
+                return query(uow)
+
+        return await self.offload(in_unit)
+
+    def published(self, recorded: Recorded) -> None:
         """After a commit: stream the new events, wake the relay if the outbox grew."""
         self.broadcaster.publish(recorded.events)
         if recorded.outbox_written:
             self.wake_relay()
 
-    async def record(self, step: sessions.Transition) -> sessions.Recorded:
-        recorded = await self.db(sessions.apply, step)
-        self.published(recorded)
-        return recorded
+    async def record(self, step: Step) -> None:
+        self.published(await self.offload(record_step, self.uow(write=True), step))
+
+    async def record_new(self, session: CheckoutSession) -> None:
+        """Insert the session; IdempotencyKeyTaken when another request has its key."""
+        self.published(await self.offload(record_new, self.uow(write=True), session))

@@ -2,11 +2,11 @@
 
 One idempotency key, one checkout. The key is UNIQUE in ``checkout_sessions``: of concurrent
 requests with one key exactly one inserts the session and runs the saga; the others lose the
-insert race, wait for the winner's final result and answer it. A replay answers the stored
-result (same status code and body) when it is the same request: same user, same card token,
-and the same cart content — or, once the checkout COMPLETED, a cart that is no longer the one
-it bought (checkout clears it), so a retry after completion is still recognised. Anything else
-with a used key is ``409 idempotency_conflict``.
+insert race, wait for the winner's outcome and answer it. A replay answers the stored outcome
+(the same result, or the same problem raised again) when it is the same request: same user,
+same card token, and the same cart content — or, once the checkout COMPLETED, a cart that is no
+longer the one it bought (checkout clears it), so a retry after completion is still recognised.
+Anything else with a used key is :class:`IdempotencyConflict`.
 """
 
 from __future__ import annotations
@@ -16,20 +16,23 @@ import time
 import uuid
 from typing import Any
 
-from shopstack.checkout.adapters import sessions
-from shopstack.checkout.adapters.clients import ProductGone
 from shopstack.checkout.domain.commands import StartCheckout
+from shopstack.checkout.domain.errors import (
+    CheckoutInProgress,
+    EmptyCart,
+    IdempotencyConflict,
+    IdempotencyKeyTaken,
+)
 from shopstack.checkout.domain.model import (
     COMPLETED,
-    INITIATED,
     TERMINAL,
     CartLine,
     CartSnapshot,
     content_fingerprint,
 )
+from shopstack.checkout.domain.session import CheckoutSession, Outcome
 from shopstack.checkout.service_layer import saga
 from shopstack.checkout.service_layer.runtime import Runtime
-from shopstack.errors import ShopError
 from shopstack.wire import to_decimal, utcnow
 
 # How long a duplicate waits for the first request's saga: just under the gateway's 30 s
@@ -37,12 +40,6 @@ from shopstack.wire import to_decimal, utcnow
 REPLAY_WAIT_S = 25.0
 _POLL_S = 0.05
 _POLL_MAX_S = 0.5
-
-
-def conflict() -> ShopError:
-    return ShopError(
-        409, "idempotency_conflict", "idempotency_key was already used for a different request"
-    )
 
 
 def cart_quantities(cart: dict[str, Any]) -> dict[int, int]:
@@ -54,17 +51,9 @@ def cart_quantities(cart: dict[str, Any]) -> dict[int, int]:
 
 
 async def snapshot_of(rt: Runtime, cart: dict[str, Any]) -> CartSnapshot:
-    """The cart's lines with names and prices from the catalogue, now."""
+    """The cart's lines with names and prices from the catalogue, now (ProductUnavailable)."""
     quantities = cart_quantities(cart)
-    try:
-        products = await rt.services.products(list(quantities))
-    except ProductGone as exc:
-        raise ShopError(
-            409,
-            "product_unavailable",
-            f"product {exc.product_id} is no longer available",
-            product_id=exc.product_id,
-        ) from exc
+    products = await rt.services.products(list(quantities))
     lines = tuple(
         CartLine(pid, products[pid]["name"], qty, to_decimal(products[pid]["price"]))
         for pid, qty in quantities.items()
@@ -72,74 +61,77 @@ async def snapshot_of(rt: Runtime, cart: dict[str, Any]) -> CartSnapshot:
     return CartSnapshot(cart.get("cart_id") or "", lines)
 
 
-def new_session(command: StartCheckout, snapshot: CartSnapshot) -> dict[str, Any]:
+def new_session(command: StartCheckout, snapshot: CartSnapshot) -> CheckoutSession:
     now = utcnow()
-    return {
-        "id": str(uuid.uuid4()),
-        "user_id": command.user_id,
-        "cart_snapshot": snapshot.as_json(),
-        "status": INITIATED,
-        "idempotency_key": command.idempotency_key,
-        "total_amount": snapshot.total,
-        "currency": "USD",
-        "created_at": now,
-        "updated_at": now,
-        "request_hash": content_fingerprint({x.product_id: x.quantity for x in snapshot.lines}),
-        "card_token": command.card_token,
-    }
+    return CheckoutSession(
+        id=str(uuid.uuid4()),
+        user_id=command.user_id,
+        idempotency_key=command.idempotency_key,
+        card_token=command.card_token,
+        cart=snapshot,
+        request_hash=content_fingerprint({x.product_id: x.quantity for x in snapshot.lines}),
+        created_at=now,
+        updated_at=now,
+        total_amount=snapshot.total,
+    )
 
 
-def check_same_request(existing: dict[str, Any], command: StartCheckout, cart: dict) -> None:
-    if existing["user_id"] != command.user_id or existing["card_token"] != command.card_token:
-        raise conflict()
-    if content_fingerprint(cart_quantities(cart)) == existing["request_hash"]:
+def check_same_request(
+    existing: CheckoutSession, command: StartCheckout, cart: dict[str, Any]
+) -> None:
+    if existing.user_id != command.user_id or existing.card_token != command.card_token:
+        raise IdempotencyConflict()
+    if content_fingerprint(cart_quantities(cart)) == existing.request_hash:
         return
-    bought_cart = existing["cart_snapshot"].get("cart_id", "")
-    if existing["status"] == COMPLETED and (cart.get("cart_id") or "") != bought_cart:
+    if existing.status == COMPLETED and (cart.get("cart_id") or "") != existing.cart.cart_id:
         return
-    raise conflict()
+    raise IdempotencyConflict()
 
 
-async def wait_for_result(rt: Runtime, checkout_id: str) -> dict[str, Any]:
+async def wait_for_outcome(rt: Runtime, checkout_id: str) -> Outcome:
     deadline = time.monotonic() + REPLAY_WAIT_S
     pause = _POLL_S
     while True:
-        session = await rt.db(sessions.get, checkout_id)
-        if session["status"] in TERMINAL and session["result"]:
-            return session["result"]
+        session = await rt.read(lambda uow: uow.sessions.get(checkout_id))
+        if session is not None and session.status in TERMINAL and session.outcome:
+            return session.outcome
         if time.monotonic() > deadline:
-            raise ShopError(
-                409,
-                "checkout_in_progress",
-                "a checkout with this idempotency_key is still in progress; retry later",
-            )
+            raise CheckoutInProgress()
         await asyncio.sleep(pause)
         pause = min(pause * 1.5, _POLL_MAX_S)  # many waiters must not load the database
 
 
 async def replay(
-    rt: Runtime, existing: dict[str, Any], command: StartCheckout, cart: dict[str, Any]
-) -> dict[str, Any]:
+    rt: Runtime, existing: CheckoutSession, command: StartCheckout, cart: dict[str, Any]
+) -> Outcome:
     check_same_request(existing, command, cart)
-    return await wait_for_result(rt, existing["id"])
+    return await wait_for_outcome(rt, existing.id)
 
 
-async def start_checkout(rt: Runtime, command: StartCheckout) -> dict[str, Any]:
-    """The result (status code and body) of ``POST /checkout``."""
+async def _outcome(rt: Runtime, command: StartCheckout) -> Outcome:
     cart = await rt.services.cart(command.user_id)
-    existing = await rt.db(sessions.find_by_key, command.idempotency_key)
+    key = command.idempotency_key
+    existing = await rt.read(lambda uow: uow.sessions.find_by_key(key))
     if existing is not None:
         return await replay(rt, existing, command, cart)
     if not cart.get("items"):
-        raise ShopError(400, "empty_cart", "cart is empty")
+        raise EmptyCart()
     session = new_session(command, await snapshot_of(rt, cart))
-    rt.active.add(session["id"])  # before the insert commits: recovery must not touch it
+    rt.active.add(session.id)  # before the insert commits: recovery must not touch it
     try:
-        recorded = await rt.db(sessions.insert_initiated, session)
-        if recorded is None:  # lost the race for this key
-            existing = await rt.db(sessions.find_by_key, command.idempotency_key)
+        try:
+            await rt.record_new(session)
+        except IdempotencyKeyTaken:  # lost the race for this key
+            existing = await rt.read(lambda uow: uow.sessions.find_by_key(key))
             return await replay(rt, existing, command, cart)
-        rt.published(recorded)
         return await saga.run(rt, session)
     finally:
-        rt.active.discard(session["id"])
+        rt.active.discard(session.id)
+
+
+async def start_checkout(rt: Runtime, command: StartCheckout) -> Outcome:
+    """The outcome of ``POST /checkout``; a stored problem (insufficient stock, a service
+    down) is raised as its domain exception, for the entrypoint to map."""
+    outcome = await _outcome(rt, command)
+    outcome.raise_problem()
+    return outcome
