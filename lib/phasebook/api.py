@@ -1,7 +1,9 @@
-"""The API client: httpx underneath, a journal and redaction on top.
+"""The API client: httpx underneath, auth, a journal and redaction on top.
 
-Every request carries an ``X-Request-ID`` (uuid4) and the session's identity; every exchange
-is journaled (redacted) with the current test id. Transport failures are translated here:
+Every request carries an ``X-Request-ID`` (uuid4) and the credentials of a persona (the
+session's, or ``as_user=``); a 401 makes the auth provider fetch fresh credentials once and
+the request is sent again. Every exchange is journaled (redacted) with the current test id;
+the :class:`Response` keeps the real values. Transport failures are translated here:
 connection failures → :class:`PlatformUnreachable`, timeouts → :class:`ApiTimeout`.
 """
 
@@ -14,52 +16,174 @@ from typing import Any
 
 import httpx
 
+from .auth import AuthProvider, Persona, Personas
+from .auth.config import AuthConfig
+from .auth.providers import BearerAuth
 from .errors import ApiError, ApiTimeout, PlatformUnreachable
-from .identity import BearerIdentity, Identity
 from .journal import Exchange, Journal
 from .redact import Redactor
 from .response import Response
 
-UNREACHABLE_HINT = "is the platform up? `make up` or check params platform.base_url"
+UNREACHABLE_HINT = "is the platform up? check params platform.base_url (local: `make up`)"
+Who = Persona | str | int | None
+Observer = Callable[[Response], None]
 
 
 class ApiClient:
-    """Sync client for the platform's gateway (``s.api``)."""
+    """Sync client for the platform's API (``s.api``)."""
 
     def __init__(
         self,
         base_url: str,
         *,
-        identity: Identity,
+        auth: AuthProvider,
         journal: Journal,
         redactor: Redactor,
-        user_id: int | None = None,
+        personas: Personas | None = None,
+        user: Persona | None = None,
+        api_prefix: str = "",
         timeout: float = 10.0,
         transport: httpx.BaseTransport | None = None,
         test_id: Callable[[], str | None] = lambda: None,
+        observers: list[Observer] | None = None,
         name: str = "api",
     ):
         self.base_url = base_url.rstrip("/")
-        self.user_id = user_id
+        self.user = user
+        self.auth = auth
+        self.api_prefix = api_prefix
         self.timeout = timeout
         self.name = name
-        self._identity = identity
+        self.observers = observers if observers is not None else []
+        self._personas = personas or Personas({}, redactor=redactor)
         self._journal = journal
         self._redactor = redactor
         self._test_id = test_id
         self._http = httpx.Client(base_url=self.base_url, transport=transport, timeout=timeout)
 
-    def get(self, path: str, **kwargs: Any) -> Response:
-        return self.request("GET", path, **kwargs)
+    @property
+    def user_id(self) -> Any:
+        """The session persona's ``user_id`` field (shopstack's numeric users), or None."""
+        return self.user.user_id if self.user is not None else None
 
-    def post(self, path: str, json: Any = None, **kwargs: Any) -> Response:
-        return self.request("POST", path, json=json, **kwargs)
+    def get(
+        self,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        as_user: Who = None,
+        anonymous: bool = False,
+        timeout: float | None = None,
+    ) -> Response:
+        """GET ``path`` (relative to the base URL and ``platform.api_prefix``)."""
+        return self.request(
+            "GET",
+            path,
+            params=params,
+            headers=headers,
+            as_user=as_user,
+            anonymous=anonymous,
+            timeout=timeout,
+        )
 
-    def put(self, path: str, json: Any = None, **kwargs: Any) -> Response:
-        return self.request("PUT", path, json=json, **kwargs)
+    def post(
+        self,
+        path: str,
+        json: Any = None,
+        *,
+        data: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        as_user: Who = None,
+        anonymous: bool = False,
+        timeout: float | None = None,
+    ) -> Response:
+        """POST ``json`` (or form ``data``) to ``path``."""
+        return self.request(
+            "POST",
+            path,
+            json=json,
+            data=data,
+            params=params,
+            headers=headers,
+            as_user=as_user,
+            anonymous=anonymous,
+            timeout=timeout,
+        )
 
-    def delete(self, path: str, **kwargs: Any) -> Response:
-        return self.request("DELETE", path, **kwargs)
+    def put(
+        self,
+        path: str,
+        json: Any = None,
+        *,
+        data: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        as_user: Who = None,
+        anonymous: bool = False,
+        timeout: float | None = None,
+    ) -> Response:
+        """PUT ``json`` (or form ``data``) to ``path``."""
+        return self.request(
+            "PUT",
+            path,
+            json=json,
+            data=data,
+            params=params,
+            headers=headers,
+            as_user=as_user,
+            anonymous=anonymous,
+            timeout=timeout,
+        )
+
+    def patch(
+        self,
+        path: str,
+        json: Any = None,
+        *,
+        data: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        as_user: Who = None,
+        anonymous: bool = False,
+        timeout: float | None = None,
+    ) -> Response:
+        """PATCH ``json`` (or form ``data``) to ``path``."""
+        return self.request(
+            "PATCH",
+            path,
+            json=json,
+            data=data,
+            params=params,
+            headers=headers,
+            as_user=as_user,
+            anonymous=anonymous,
+            timeout=timeout,
+        )
+
+    def delete(
+        self,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        as_user: Who = None,
+        anonymous: bool = False,
+        timeout: float | None = None,
+    ) -> Response:
+        """DELETE ``path``."""
+        return self.request(
+            "DELETE",
+            path,
+            json=json,
+            params=params,
+            headers=headers,
+            as_user=as_user,
+            anonymous=anonymous,
+            timeout=timeout,
+        )
 
     def request(
         self,
@@ -67,46 +191,98 @@ class ApiClient:
         path: str,
         *,
         json: Any = None,
+        data: Mapping[str, Any] | None = None,
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
-        as_user: int | None = None,
+        as_user: Who = None,
         anonymous: bool = False,
         timeout: float | None = None,
     ) -> Response:
-        """Send one request. ``as_user`` overrides the session user for this call only;
-        ``anonymous=True`` sends no credentials; ``headers`` are added last (they win)."""
+        """Send one request. ``as_user`` (persona name, Persona or user id) acts as someone
+        else for this call only; ``anonymous=True`` sends no credentials; ``headers`` are
+        added last (they win). A 401 refreshes the persona's credentials and retries once."""
+        persona = None if anonymous else self._persona(as_user)
+        url = self._url(path)
+        response = self._send(
+            method,
+            url,
+            persona,
+            json=json,
+            data=data,
+            params=params,
+            headers=headers,
+            timeout=timeout,
+        )
+        if response.status == 401 and persona is not None and self.auth.refresh(persona):
+            response = self._send(
+                method,
+                url,
+                persona,
+                json=json,
+                data=data,
+                params=params,
+                headers=headers,
+                timeout=timeout,
+            )
+        for observer in self.observers:
+            observer(response)
+        return response
+
+    def as_persona(self, who: Who) -> Persona | None:
+        """The persona ``who`` names (None: the session's)."""
+        return self._persona(who)
+
+    def _persona(self, who: Who) -> Persona | None:
+        return self.user if who is None else self._personas.resolve(who)
+
+    def _url(self, path: str) -> str:
+        if path.startswith(("http://", "https://")) or not self.api_prefix:
+            return path
+        if not path.startswith("/"):
+            path = "/" + path
+        if path == self.api_prefix or path.startswith(self.api_prefix + "/"):
+            return path
+        return self.api_prefix + path
+
+    def _send(self, method, url, persona, *, json, data, params, headers, timeout) -> Response:
         request_id = str(uuid.uuid4())
-        user = None if anonymous else (as_user if as_user is not None else self.user_id)
-        sent = {"X-Request-ID": request_id, **self._identity.headers(user), **(headers or {})}
+        sent = {"X-Request-ID": request_id, **self.auth.headers(persona), **(headers or {})}
         effective_timeout = self.timeout if timeout is None else timeout
         request = self._http.build_request(
-            method, path, json=json, params=params, headers=sent, timeout=effective_timeout
+            method,
+            url,
+            json=json,
+            data=data,
+            params=params,
+            headers=sent,
+            timeout=effective_timeout,
         )
+        body = json if json is not None else data
         started = time.perf_counter()
         try:
             raw = self._http.send(request)
         except httpx.HTTPError as exc:
             elapsed = (time.perf_counter() - started) * 1000
             error = self._translate(exc, request, effective_timeout)
-            self._record(request, request_id, None, elapsed, json, None, str(error))
+            self._record(request, request_id, None, elapsed, body, None, str(error))
             raise error from None  # one readable line; the httpx chain stays on .__notes__
         elapsed = (time.perf_counter() - started) * 1000
-        response = self._response(raw, request, request_id, elapsed, json)
-        self._record(request, request_id, response.status, elapsed, json, response.body(), None)
+        response = self._response(raw, request, request_id, elapsed, body)
+        self._record(request, request_id, response.status, elapsed, body, response.body(), None)
         return response
 
-    def _response(self, raw, request, request_id, elapsed, json) -> Response:
-        red = self._redactor
+    def _response(self, raw, request, request_id, elapsed, body) -> Response:
         return Response(
             method=request.method,
-            path=red.text(request.url.raw_path.decode("ascii", "replace")),
-            url=red.url(str(request.url)),
+            path=request.url.raw_path.decode("ascii", "replace"),
+            url=str(request.url),
             status=raw.status_code,
-            headers=red.headers(raw.headers.multi_items()),
-            text=red.text(raw.text),
+            headers=dict(raw.headers.multi_items()),
+            text=raw.text,
             elapsed_ms=round(elapsed, 2),
             request_id=raw.headers.get("x-request-id", request_id),
-            request_body=red.value(json),
+            request_body=body,
+            redactor=self._redactor,
         )
 
     def _record(self, request, request_id, status, elapsed, req_body, resp_body, error) -> None:
@@ -153,15 +329,19 @@ class ApiClient:
         self._http.close()
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.base_url} user_id={self.user_id}>"
+        who = self.user.name if self.user is not None else "anonymous"
+        return f"<{type(self).__name__} {self.base_url} {self.auth.describe()} as {who}>"
 
 
 class AdminClient(ApiClient):
     """Admin routes (test-data setup), authorised by the admin token (``s.admin``)."""
 
     def __init__(self, base_url: str, *, token: str, redactor: Redactor, **kwargs: Any):
-        identity = BearerIdentity(token, redactor)
-        super().__init__(base_url, identity=identity, redactor=redactor, name="admin", **kwargs)
+        config = AuthConfig(mode="bearer", header="Authorization", scheme="Bearer", token=token)
+        auth = BearerAuth(config, redactor)
+        super().__init__(
+            base_url, auth=auth, redactor=redactor, user=Persona("admin"), name="admin", **kwargs
+        )
 
     def create_product(
         self,

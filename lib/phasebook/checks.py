@@ -1,7 +1,9 @@
 """Checks: record-and-continue assertions, each shown as ✓/✗ and emitted as a check output.
 
 A failed check does not raise: it is displayed (expected vs actual) and recorded under the
-current test id; ``Session.finish()`` raises :class:`ChecksFailed` at the end. Every check
+current test id; ``Session.finish()`` raises :class:`ChecksFailed` at the end. Inside a test
+declared with ``xfail="reason"`` a failed check is recorded as ``xfail`` (shown, reported,
+not a failure of the run). Every check
 returns an :class:`Outcome`, truthy when it passed, so a notebook can skip dependent steps
 (``if s.checks.status(r, 200): ...``).
 """
@@ -9,6 +11,7 @@ returns an :class:`Outcome`, truthy when it passed, so a notebook can skip depen
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -18,9 +21,14 @@ from .display import CHECK_MIME, Emit, emit, escape, jsonable, shorten
 from .redact import Redactor
 from .response import Response
 
-PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
+PASSED, FAILED, SKIPPED, XFAIL = "passed", "failed", "skipped", "xfail"
 ANY = object()
-_MARK = {PASSED: ("✓", "#1a7f37"), FAILED: ("✗", "#cf222e"), SKIPPED: ("–", "#6e7781")}
+_MARK = {
+    PASSED: ("✓", "#1a7f37"),
+    FAILED: ("✗", "#cf222e"),
+    SKIPPED: ("–", "#6e7781"),
+    XFAIL: ("✗", "#9a6700"),
+}
 
 
 @dataclass(frozen=True)
@@ -34,9 +42,11 @@ class CheckResult:
     expected: Any
     actual: Any
     message: str
+    at: float = 0.0
+    xfail: str | None = None
 
     def payload(self) -> dict[str, Any]:
-        return {
+        payload = {
             "seq": self.seq,
             "test_id": self.test_id,
             "name": self.name,
@@ -44,7 +54,11 @@ class CheckResult:
             "expected": self.expected,
             "actual": self.actual,
             "message": self.message,
+            "at": self.at,
         }
+        if self.xfail:
+            payload["xfail"] = self.xfail
+        return payload
 
 
 class Outcome:
@@ -75,10 +89,14 @@ class Checks:
         redactor: Redactor | None = None,
         display: Emit = emit,
         test_id: Callable[[], str | None] = lambda: None,
+        xfail: Callable[[str | None], str | None] = lambda test_id: None,
+        on_record: Callable[[CheckResult], None] = lambda result: None,
     ):
         self._redactor = redactor or Redactor()
         self._display = display
         self._test_id = test_id
+        self._xfail = xfail
+        self._on_record = on_record
         self.results: list[CheckResult] = []
 
     # -- the checks ---------------------------------------------------------------------
@@ -200,6 +218,52 @@ class Checks:
         ok = diff.empty
         return self._record(name, ok, "no changes", diff.describe(), f"{name}: {diff.describe()}")
 
+    def has_keys(self, name: str, actual: Any, keys: Iterable[str]) -> Outcome:
+        """``actual`` (a mapping, or a Response's JSON object) has every one of ``keys``."""
+        data = _data(actual)
+        wanted = list(keys)
+        if not isinstance(data, dict):
+            message = f"{name}: expected an object with keys {wanted}, got {type(data).__name__}"
+            return self._record(name, False, wanted, data, message)
+        missing = [k for k in wanted if k not in data]
+        message = (
+            f"{name} has keys {', '.join(wanted)}"
+            if not missing
+            else f"{name}: missing keys {missing} (has {sorted(data)[:20]})"
+        )
+        return self._record(name, not missing, wanted, sorted(data), message)
+
+    def json_schema(self, name: str, actual: Any, schema: dict[str, Any]) -> Outcome:
+        """``actual`` (or a Response's JSON) validates against JSON Schema ``schema``."""
+        from jsonschema import exceptions, validators
+
+        data = _data(actual)
+        try:
+            validator_class = validators.validator_for(schema)
+            validator_class.check_schema(schema)
+        except exceptions.SchemaError as exc:
+            return self._record(
+                name, False, "a valid JSON Schema", None, f"{name}: bad schema: {exc.message}"
+            )
+        errors = sorted(validator_class(schema).iter_errors(data), key=lambda e: list(e.path))
+        if not errors:
+            return self._record(name, True, "valid", "valid", f"{name} matches the schema")
+        problems = [f"{_where(e.absolute_path)}: {e.message}" for e in errors[:5]]
+        more = f" (+{len(errors) - 5} more)" if len(errors) > 5 else ""
+        message = f"{name}: " + "; ".join(problems) + more
+        return self._record(name, False, "valid", problems, message)
+
+    def is_type(self, name: str, actual: Any, expected: type | tuple[type, ...]) -> Outcome:
+        """``isinstance(actual, expected)`` (``bool`` is not accepted as an ``int``)."""
+        types = expected if isinstance(expected, tuple) else (expected,)
+        shown = " or ".join(t.__name__ for t in types)
+        ok = isinstance(actual, types) and not (
+            isinstance(actual, bool) and bool not in types and int in types
+        )
+        got = type(actual).__name__
+        message = f"{name} is {shown}" if ok else f"{name}: expected {shown}, got {got} {actual!r}"
+        return self._record(name, ok, shown, got, message)
+
     def skip(self, reason: str, *, name: str = "skipped") -> None:
         """Record a skipped check (shown, counted, never a failure)."""
         self._record(name, None, None, None, reason)
@@ -209,18 +273,23 @@ class Checks:
     def _record(
         self, name: str, ok: bool | None, expected: Any, actual: Any, message: str
     ) -> Outcome:
-        status = SKIPPED if ok is None else (PASSED if ok else FAILED)
+        test_id = self._test_id()
+        xfail = self._xfail(test_id)
+        status = SKIPPED if ok is None else (PASSED if ok else (XFAIL if xfail else FAILED))
         red = self._redactor
         result = CheckResult(
             seq=len(self.results) + 1,
-            test_id=self._test_id(),
+            test_id=test_id,
             name=red.text(str(name)),
             status=status,
             expected=red.value(jsonable(expected)),
             actual=red.value(jsonable(actual)),
             message=red.text(message),
+            at=round(time.time(), 3),
+            xfail=red.text(xfail) if xfail and status == XFAIL else None,
         )
         self.results.append(result)
+        self._on_record(result)
         self._display(render(result))
         return Outcome(result)
 
@@ -229,7 +298,8 @@ class Checks:
         return [r for r in self.results if r.status == FAILED]
 
     def counts(self) -> dict[str, int]:
-        return {s: sum(r.status == s for r in self.results) for s in (PASSED, FAILED, SKIPPED)}
+        statuses = (PASSED, FAILED, SKIPPED, XFAIL)
+        return {s: sum(r.status == s for r in self.results) for s in statuses}
 
     def checklist(self, items: dict[str, tuple[str, list[str]]]):
         """A plan's acceptance checklist as a table: ``{item: (how it was verified, [test ids])}``
@@ -260,6 +330,11 @@ def _data(source: Any) -> Any:
     return source.body() if isinstance(source, Response) else source
 
 
+def _where(path: Iterable[Any]) -> str:
+    steps = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+    return steps.lstrip(".") or "(root)"
+
+
 def _expectation(name: str, ok: bool, expected: Any, actual: Any) -> str:
     return f"{name} == {expected!r}" if ok else f"{name}: expected {expected!r}, got {actual!r}"
 
@@ -268,9 +343,10 @@ def render(result: CheckResult) -> dict[str, Any]:
     """The MIME bundle of a check: HTML, plain text and the check JSON."""
     mark, color = _MARK[result.status]
     test = f"[{result.test_id}] " if result.test_id else ""
-    text = f"{mark} {test}{result.message}"
+    note = f" (xfail: {result.xfail})" if result.status == XFAIL else ""
+    text = f"{mark} {test}{result.message}{note}"
     detail = ""
-    if result.status == FAILED:
+    if result.status in (FAILED, XFAIL):
         detail = (
             "<table style='margin-left:1.5em'>"
             f"<tr><td>expected</td><td><code>{escape(_short(result.expected))}</code></td></tr>"
@@ -280,7 +356,8 @@ def render(result: CheckResult) -> dict[str, Any]:
     html = (
         f"<div class='phasebook-check {result.status}'>"
         f"<span style='color:{color};font-weight:bold'>{mark}</span> "
-        f"<span style='color:#6e7781'>{escape(test)}</span>{escape(result.message)}{detail}</div>"
+        f"<span style='color:#6e7781'>{escape(test)}</span>{escape(result.message)}"
+        f"<i style='color:{color}'>{escape(note)}</i>{detail}</div>"
     )
     return {"text/plain": text, "text/html": html, CHECK_MIME: result.payload()}
 

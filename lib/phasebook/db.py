@@ -92,7 +92,7 @@ class Database:
         if "read-only" in lowered or "readonly" in lowered:
             hint = "inspection is read-only: change data through the API or the admin routes"
         elif "no such table" in lowered or "does not exist" in lowered:
-            hint = "check the table and column names (CONTRACT.md lists them per service)"
+            hint = f"check the table and column names in database '{self.name}'"
         else:
             hint = f"is the database up and databases.{self.name} (or platform.json) right?"
         return DatabaseError(
@@ -115,6 +115,10 @@ class Database:
         """The rows of ``sql`` now, to :func:`diff` against a later snapshot."""
         return Snapshot(database=self.name, sql=sql, frame=self.query(sql, **params), key=key)
 
+    def check(self) -> None:
+        """Connect and ``SELECT 1``: DatabaseError now rather than after data was created."""
+        self._execute("SELECT 1", {})
+
     def dispose(self) -> None:
         if self._engine is not None:
             self._engine.dispose()
@@ -127,19 +131,29 @@ class Database:
 class Databases(Mapping[str, Database]):
     """The named databases of the platform (``s.db``)."""
 
-    def __init__(self, urls: Mapping[str, str], *, redactor: Redactor | None = None):
+    def __init__(
+        self,
+        urls: Mapping[str, str],
+        *,
+        redactor: Redactor | None = None,
+        discovered: bool = False,
+    ):
         self._redactor = redactor or Redactor()
         self._databases = {n: Database(n, u, redactor=self._redactor) for n, u in urls.items()}
+        self._discovered = discovered
 
     def __getitem__(self, name: str) -> Database:
         try:
             return self._databases[name]
         except KeyError:
             known = ", ".join(sorted(self._databases)) or "none"
-            raise DatabaseError(
-                f"no database named {name!r} (known: {known}) — name it under `databases:` "
-                "in the params file, or start the local platform so platform.json lists it"
-            ) from None
+            where = (
+                "start the local platform so platform.json lists it, or name it under "
+                "`databases:` in the params file"
+                if self._discovered
+                else "name it under `databases:` in the params file"
+            )
+            raise DatabaseError(f"no database named {name!r} (known: {known}) — {where}") from None
 
     def __contains__(self, name: object) -> bool:
         return name in self._databases
@@ -149,6 +163,11 @@ class Databases(Mapping[str, Database]):
 
     def __len__(self) -> int:
         return len(self._databases)
+
+    def open_all(self) -> None:
+        """Connect to every database once (``SELECT 1``); the first failure raises."""
+        for database in self._databases.values():
+            database.check()
 
     def dispose(self) -> None:
         for database in self._databases.values():

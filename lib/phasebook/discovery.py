@@ -15,6 +15,7 @@ from .errors import ConfigError, PlatformUnreachable
 from .params import Params
 
 PLATFORM_FILE = "platform.json"
+ADMIN_TOKEN_FILE = "admin_token"
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class Target:
     mailbox_url: str | None
     state_dir: Path | None
     profile: str | None
+    admin_token: str | None = field(default=None, repr=False)
 
 
 def read_platform_state(state_dir: Path) -> PlatformState:
@@ -103,13 +105,23 @@ def resolve_target(params: Params) -> Target:
             name: info.database_url for name, info in state.services.items() if info.database_url
         }
     mailbox = params.mailbox_url or (state.mail_http_url if state else None)
+    admin_token = params.admin_token or (_admin_token_file(state.path.parent) if state else None)
     return Target(
         base_url=base_url,
         databases=databases,
         mailbox_url=mailbox.rstrip("/") if mailbox else None,
         state_dir=state.path.parent if state else None,
         profile=state.profile if state else (None if params.profile == "any" else params.profile),
+        admin_token=admin_token,
     )
+
+
+def _admin_token_file(state_dir: Path) -> str | None:
+    """The admin token ``shopstack up`` wrote to ``STATE_DIR/admin_token`` (mode 0600)."""
+    try:
+        return (Path(state_dir) / ADMIN_TOKEN_FILE).read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
 
 
 def _state_if_any(params: Params) -> PlatformState | None:

@@ -78,3 +78,7 @@ class ControlUnavailable(ControlError):
 
 class MailboxError(PhasebookError):
     """The mailbox (mail sink / Mailpit API) could not be read."""
+
+
+class AuthError(PhasebookError):
+    """Credentials could not be obtained (a login, token or key request failed)."""

@@ -15,7 +15,7 @@ _ID_SEGMENT = re.compile(
     r"^(\d+|[0-9a-fA-F]{24}|[0-9a-fA-F]{32}|"
     r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
 )
-PAYLOAD_FIELDS = ("test_id", "method", "path", "status", "elapsed_ms", "request_id")
+PAYLOAD_FIELDS = ("test_id", "method", "path", "status", "elapsed_ms", "request_id", "at")
 
 
 @dataclass
@@ -32,6 +32,7 @@ class Exchange:
     error: str | None = None
     request_body: Any = field(default=None, repr=False)
     response_body: Any = field(default=None, repr=False)
+    at: float = field(default_factory=lambda: round(time.time(), 3))
     at: float = field(default_factory=time.time, repr=False)  # epoch s when it was recorded
 
     @property

@@ -3,8 +3,10 @@
 ``load_params()`` reads the file named by ``PHASEBOOK_PARAMS`` (default
 ``params/local.yaml`` under the repository root), interpolates ``${VAR}`` references,
 validates every field (unknown field → closest valid name; wrong type → expected type) and
-returns a frozen :class:`Params`. Secret values are collected in ``Params.secrets`` so the
-session can redact them. No network, no platform.json here: see ``discovery.py``.
+returns a frozen :class:`Params`. Every unset variable is reported in one message. Secret
+values are collected in ``Params.secrets`` so the session can redact them. ``users:`` (the
+personas) and ``vars:`` (anything a suite needs) are free-form. No network, no platform.json
+here: see ``discovery.py``.
 """
 
 from __future__ import annotations
@@ -14,23 +16,65 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from .auth.config import AuthConfig, build_auth_config
 from .errors import ConfigError
-from .interpolate import interpolate
+from .interpolate import interpolate, missing_variables_error
 from .redact import is_secret_name
 
 DEFAULT_PARAMS = "params/local.yaml"
-AUTH_MODES = ("mock", "jwt")
 PROFILES = ("any", "sqlite", "postgres")
+NO_HEALTH = "none"
 _STR, _SECONDS, _NAMED_URLS = "a string", "a number of seconds", "a mapping of name to URL"
+_TEXT = "a string (may be empty)"
+_FREE = "free-form"
 
 SCHEMA: dict = {
     "description": _STR,
-    "platform": {"base_url": _STR, "state_dir": _STR, "profile": _STR},
-    "auth": {"mode": _STR, "jwt_secret": _STR},
+    "platform": {
+        "base_url": _STR,
+        "state_dir": _STR,
+        "profile": _STR,
+        "health": _STR,
+        "whoami": _FREE,
+        "api_prefix": _STR,
+        "openapi": _STR,
+    },
+    "auth": {
+        "mode": _STR,
+        "jwt_secret": _STR,
+        "header": _STR,
+        "scheme": _TEXT,
+        "value": _STR,
+        "token": _STR,
+        "default_user": _STR,
+        "jwt": {
+            "secret": _STR,
+            "private_key": _STR,
+            "algorithm": _STR,
+            "claim": _STR,
+            "field": _STR,
+            "claims": _FREE,
+            "lifetime_s": _SECONDS,
+        },
+        "login": {"method": _STR, "path": _STR, "json": _FREE, "form": _FREE, "token": _STR},
+        "cookie": {"name": _STR},
+        "oauth2": {
+            "token_url": _STR,
+            "grant": _STR,
+            "client_id": _STR,
+            "client_secret": _STR,
+            "scope": _STR,
+            "username": _STR,
+            "password": _STR,
+        },
+    },
+    "users": _FREE,
+    "vars": _FREE,
     "admin_token": _STR,
     "databases": _NAMED_URLS,
     "mailbox": {"url": _STR},
@@ -47,14 +91,43 @@ class Params:
     base_url: str | None = None
     state_dir: Path | None = None
     profile: str = "any"
-    auth_mode: str = "mock"
-    jwt_secret: str | None = field(default=None, repr=False)
+    auth: AuthConfig = field(default_factory=AuthConfig)
     admin_token: str | None = field(default=None, repr=False)
     databases: dict[str, str] = field(default_factory=dict, repr=False)
     mailbox_url: str | None = None
     request_timeout_s: float = 10.0
     eventually_timeout_s: float = 10.0
+    health: str | None = "/health"
+    whoami: Whoami | None = None
+    api_prefix: str = ""
+    openapi: str | None = None
+    users: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+    vars: dict[str, Any] = field(default_factory=dict, repr=False)
     secrets: frozenset[str] = field(default=frozenset(), repr=False)
+
+    @property
+    def auth_mode(self) -> str:
+        """``auth.mode`` as configured (``mock``, ``jwt``, ``login``, …)."""
+        return self.auth.mode
+
+    @property
+    def jwt_secret(self) -> str | None:
+        return self.auth.jwt.secret if self.auth.jwt else None
+
+    @property
+    def is_shopstack(self) -> bool:
+        """True when the params point at a local shopstack (a state dir, mock or jwt auth)."""
+        return self.state_dir is not None
+
+
+@dataclass(frozen=True)
+class Whoami:
+    """``platform.whoami``: a cheap authenticated route, and what its answer must contain.
+
+    ``expect`` maps JSON paths of the answer to persona templates (``{user_id}``)."""
+
+    path: str
+    expect: dict[str, Any] = field(default_factory=dict)
 
 
 def find_repo_root(start: Path | None = None) -> Path:
@@ -86,6 +159,8 @@ def load_params(
     raw = _read_yaml(file, source)
     reader = _Reader(source, environ)
     flat = reader.section(raw, SCHEMA, "")
+    if reader.missing:
+        raise missing_variables_error(source, reader.missing)
     return _build(flat, reader, source=source, root=root)
 
 
@@ -125,6 +200,7 @@ class _Reader:
         self.source = source
         self.environ = environ
         self.secrets: set[str] = set()
+        self.missing: list[tuple[str, str]] = []
 
     def fail(self, dotted: str, message: str) -> ConfigError:
         return ConfigError(f"{self.source}: {dotted}: {message}")
@@ -155,6 +231,10 @@ class _Reader:
     def leaf(self, value: object, kind: str, dotted: str) -> object:
         if value is None:
             return None
+        if kind == _FREE:
+            return self.free(value, dotted)
+        if kind == _TEXT and isinstance(value, str):
+            return self._text(value, dotted)
         if kind == _NAMED_URLS:
             if not isinstance(value, dict):
                 raise self.fail(dotted, f"expected {kind}, got {type(value).__name__}")
@@ -165,6 +245,16 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise self.fail(dotted, f"expected {kind}, got {type(value).__name__}")
         return self._text(str(value), dotted) or None
+
+    def free(self, value: object, dotted: str) -> object:
+        """A free-form value: structure kept, every string interpolated."""
+        if isinstance(value, dict):
+            return {str(k): self.free(v, f"{dotted}.{k}") for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.free(v, f"{dotted}[{i}]") for i, v in enumerate(value)]
+        if isinstance(value, str):
+            return self._text(value, dotted)
+        return value
 
     def _seconds(self, value: object, dotted: str) -> float:
         text = self._text(value, dotted) if isinstance(value, str) else value
@@ -179,7 +269,8 @@ class _Reader:
         return seconds
 
     def _text(self, value: str, dotted: str) -> str:
-        result = interpolate(value, self.environ, where=f"{self.source}: {dotted}")
+        where = f"{self.source}: {dotted}"
+        result = interpolate(value, self.environ, where=where, missing=self.missing)
         secret_field = is_secret_name(dotted.rsplit(".", 1)[-1])
         if result.variables and (secret_field or any(map(is_secret_name, result.variables))):
             self.secrets.add(result.text)
@@ -188,14 +279,7 @@ class _Reader:
 
 def _build(flat: dict[str, object], reader: _Reader, *, source: str, root: Path) -> Params:
     get = flat.get
-    mode = get("auth.mode") or "mock"
-    if mode not in AUTH_MODES:
-        raise reader.fail("auth.mode", f"expected one of {', '.join(AUTH_MODES)}, got {mode!r}")
-    if mode == "jwt" and not get("auth.jwt_secret"):
-        raise reader.fail(
-            "auth.jwt_secret",
-            "required when auth.mode is jwt — export SHOPSTACK_JWT_SECRET or set the field",
-        )
+    auth = build_auth_config(get, reader.fail)
     profile = get("platform.profile") or "any"
     if profile not in PROFILES:
         raise reader.fail("platform.profile", f"expected one of {', '.join(PROFILES)}")
@@ -205,8 +289,13 @@ def _build(flat: dict[str, object], reader: _Reader, *, source: str, root: Path)
         raise reader.fail(
             "platform", "give base_url (remote platform) or state_dir (local shopstack)"
         )
+    users = _users(get("users"), reader)
+    if auth.default_user and auth.default_user not in users:
+        known = ", ".join(users) or "none declared"
+        raise reader.fail("auth.default_user", f"no persona {auth.default_user!r} (users: {known})")
     databases = dict(get("databases") or {})
-    secrets = set(reader.secrets) | {get("auth.jwt_secret"), get("admin_token")}
+    secrets = set(reader.secrets) | {get("admin_token")} | _auth_secrets(auth)
+    secrets |= {v for fields in users.values() for k, v in fields.items() if _secret_field(k, v)}
     for url in [*databases.values(), get("mailbox.url")]:
         secrets |= _passwords(url)
     return Params(
@@ -215,15 +304,94 @@ def _build(flat: dict[str, object], reader: _Reader, *, source: str, root: Path)
         base_url=base_url,
         state_dir=_resolve(root, state_dir) if state_dir else None,
         profile=str(profile),
-        auth_mode=str(mode),
-        jwt_secret=get("auth.jwt_secret"),
+        auth=auth,
         admin_token=get("admin_token"),
         databases=databases,
         mailbox_url=get("mailbox.url"),
         request_timeout_s=get("timeouts.request_s") or 10.0,
         eventually_timeout_s=get("timeouts.eventually_s") or 10.0,
+        health=_health(get("platform.health"), reader),
+        whoami=_whoami(get("platform.whoami"), reader),
+        api_prefix=_api_prefix(get("platform.api_prefix"), reader),
+        openapi=get("platform.openapi"),
+        users=users,
+        vars=_vars(get("vars"), reader),
         secrets=frozenset(s for s in secrets if s),
     )
+
+
+def _vars(value: object, reader: _Reader) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise reader.fail("vars", "expected a mapping of name to value")
+    return dict(value)
+
+
+def _secret_field(name: str, value: object) -> bool:
+    return is_secret_name(name) and isinstance(value, str)
+
+
+def _auth_secrets(auth: AuthConfig) -> set[str | None]:
+    found: set[str | None] = {auth.token}
+    if auth.mode == "header" and auth.value and "{" not in auth.value:
+        found.add(auth.value)
+    if auth.jwt:
+        found |= {auth.jwt.secret, auth.jwt.private_key}
+    if auth.oauth2:
+        found.add(auth.oauth2.client_secret)
+    return found
+
+
+def _users(value: object, reader: _Reader) -> dict[str, dict[str, Any]]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise reader.fail("users", "expected a mapping of persona name to its fields")
+    users: dict[str, dict[str, Any]] = {}
+    for name, fields in value.items():
+        if not isinstance(fields, dict):
+            raise reader.fail(f"users.{name}", "expected a mapping of fields (email, password, …)")
+        users[str(name)] = dict(fields)
+    return users
+
+
+def _health(value: object, reader: _Reader) -> str | None:
+    if value is None:
+        return "/health"
+    text = str(value).strip()
+    if text.lower() == NO_HEALTH:
+        return None
+    if not text.startswith(("/", "http://", "https://")):
+        raise reader.fail(
+            "platform.health", f"expected a path such as /health, or none, got {text!r}"
+        )
+    return text
+
+
+def _whoami(value: object, reader: _Reader) -> Whoami | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        value = {"path": value}
+    if not isinstance(value, dict) or not isinstance(value.get("path"), str):
+        raise reader.fail("platform.whoami", "expected a path, or {path: …, expect: {…}}")
+    unknown = set(value) - {"path", "expect"}
+    if unknown:
+        raise reader.fail(
+            f"platform.whoami.{sorted(unknown)[0]}", "unknown field (valid: path, expect)"
+        )
+    expect = value.get("expect") or {}
+    if not isinstance(expect, dict):
+        raise reader.fail("platform.whoami.expect", "expected a mapping of JSON path to value")
+    return Whoami(path=value["path"], expect=dict(expect))
+
+
+def _api_prefix(value: object, reader: _Reader) -> str:
+    if not value:
+        return ""
+    text = "/" + str(value).strip().strip("/")
+    return "" if text == "/" else text
 
 
 def _base_url(value: object, reader: _Reader) -> str | None:

@@ -1,6 +1,8 @@
 """A response as a notebook shows it: status, a few headers, pretty JSON, elapsed time.
 
-Everything a :class:`Response` exposes or displays has been through the redactor.
+A :class:`Response` keeps the **real** values (``text``, ``json``, ``headers``, ``url``), so a
+notebook computes with what the platform sent — a token it logs in with stays a token. What
+it *shows* (``repr``, the HTML card, error messages) goes through the redactor.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from typing import Any
 
 from .display import escape, pretty_json, shorten
 from .errors import ApiError
+from .redact import Redactor
 
 SHOWN_HEADERS = ("content-type", "x-request-id", "location", "retry-after", "x-cache")
 
@@ -29,6 +32,7 @@ class Response:
         elapsed_ms: float,
         request_id: str,
         request_body: Any = None,
+        redactor: Redactor | None = None,
     ):
         self.method = method
         self.path = path
@@ -39,6 +43,7 @@ class Response:
         self.elapsed_ms = elapsed_ms
         self.request_id = request_id
         self.request_body = request_body
+        self._redactor = redactor or Redactor()
 
     @property
     def ok(self) -> bool:
@@ -50,11 +55,12 @@ class Response:
         try:
             return jsonlib.loads(self.text) if self.text else None
         except ValueError as exc:
+            red = self._redactor
             raise ApiError(
-                f"{self.method} {self.path} answered {self.status} with a non-JSON body: "
-                f"{shorten(self.text, 80)!r}",
+                f"{self.method} {red.text(self.path)} answered {self.status} with a non-JSON "
+                f"body: {red.text(shorten(self.text, 80))!r}",
                 status=self.status,
-                body=self.text,
+                body=red.text(self.text),
             ) from exc
 
     def body(self) -> Any:
@@ -69,22 +75,35 @@ class Response:
         if self.status in statuses:
             return self
         wanted = " or ".join(map(str, statuses))
+        red = self._redactor
         raise ApiError(
-            f"{self.method} {self.path} answered {self.status}, expected {wanted}: "
-            f"{shorten(self.text, 200)} (request id {self.request_id})",
+            f"{self.method} {red.text(self.path)} answered {self.status}, expected {wanted}: "
+            f"{red.text(shorten(self.text, 200))} (request id {self.request_id})",
             status=self.status,
-            body=self.body(),
+            body=red.value(self.body()),
         )
 
+    def shown(self) -> dict[str, Any]:
+        """What may be shown or written: path, headers and bodies with secrets masked."""
+        red = self._redactor
+        return {
+            "path": red.text(self.path),
+            "headers": red.headers(self.headers),
+            "body": red.value(self.body()),
+            "request_body": red.value(self.request_body),
+        }
+
     def __repr__(self) -> str:
+        red = self._redactor
         return (
-            f"<Response {self.method} {self.path} {self.status} "
-            f"{self.elapsed_ms:.1f} ms {shorten(self.text, 60)!r}>"
+            f"<Response {self.method} {red.text(self.path)} {self.status} "
+            f"{self.elapsed_ms:.1f} ms {red.text(shorten(self.text, 60))!r}>"
         )
 
     def _repr_html_(self) -> str:
         color = "#1a7f37" if self.ok else ("#9a6700" if self.status < 500 else "#cf222e")
-        shown = [(k, v) for k, v in self.headers.items() if k.lower() in SHOWN_HEADERS]
+        view = self.shown()
+        shown = [(k, v) for k, v in view["headers"].items() if k.lower() in SHOWN_HEADERS]
         rows = "".join(
             f"<tr><td style='text-align:left'><code>{escape(k)}</code></td>"
             f"<td style='text-align:left'><code>{escape(v)}</code></td></tr>"
@@ -94,13 +113,13 @@ class Response:
         if self.request_body is not None:
             request = (
                 "<details><summary>request body</summary>"
-                f"<pre>{escape(pretty_json(self.request_body))}</pre></details>"
+                f"<pre>{escape(pretty_json(view['request_body']))}</pre></details>"
             )
         return (
             "<div class='phasebook-response'>"
-            f"<b>{escape(self.method)} {escape(self.path)}</b> → "
+            f"<b>{escape(self.method)} {escape(view['path'])}</b> → "
             f"<b style='color:{color}'>{self.status}</b> "
             f"<span style='color:#666'>{self.elapsed_ms:.1f} ms</span>"
             f"{request}<table>{rows}</table>"
-            f"<pre>{escape(pretty_json(self.body()))}</pre></div>"
+            f"<pre>{escape(pretty_json(view['body']))}</pre></div>"
         )

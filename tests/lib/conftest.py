@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import textwrap
 from pathlib import Path
 
@@ -82,6 +83,8 @@ def state_dir(repo: Path) -> Path:
     directory = repo / ".shopstack"
     directory.mkdir()
     (directory / "platform.json").write_text(json.dumps(platform_document(directory)))
+    for name in ("inventory", "checkout"):  # the session opens every database it is given
+        sqlite3.connect(directory / f"{name}.db").close()
     return directory
 
 

@@ -4,8 +4,10 @@ import httpx
 import jwt
 import pytest
 from phasebook.api import AdminClient, ApiClient
+from phasebook.auth import AuthConfig, Persona, Personas, build_provider
+from phasebook.auth.config import JwtConfig
+from phasebook.auth.providers import JwtAuth
 from phasebook.errors import ApiError, ApiTimeout, PlatformUnreachable
-from phasebook.identity import JwtIdentity, MockIdentity
 from phasebook.journal import Journal
 from phasebook.redact import MASK, Redactor
 
@@ -19,12 +21,16 @@ def echo(request: httpx.Request) -> httpx.Response:
     )
 
 
-def client(handler=echo, *, identity=None, redactor=None, journal=None, **kwargs) -> ApiClient:
+def client(
+    handler=echo, *, auth=None, redactor=None, journal=None, user_id=None, **kwargs
+) -> ApiClient:
+    redactor = redactor or Redactor()
     return ApiClient(
         "http://gw.test",
-        identity=identity or MockIdentity(),
+        auth=auth or build_provider(AuthConfig(), redactor=redactor),
         journal=journal if journal is not None else Journal(),
-        redactor=redactor or Redactor(),
+        redactor=redactor,
+        user=Persona.numeric(user_id) if user_id is not None else None,
         transport=httpx.MockTransport(handler),
         **kwargs,
     )
@@ -49,14 +55,21 @@ def test_anonymous_request_carries_no_credentials():
     assert "x-user-id" not in headers and "authorization" not in headers
 
 
-def test_jwt_identity_mints_hs256_token_with_user_id_and_exp():
+def test_jwt_provider_mints_hs256_token_with_user_id_and_exp():
     red = Redactor()
-    api = client(
-        identity=JwtIdentity("k" * 32, red, clock=lambda: 1_000_000), redactor=red, user_id=5
+    config = AuthConfig(
+        mode="jwt",
+        header="Authorization",
+        scheme="Bearer",
+        value=None,
+        jwt=JwtConfig(secret="k" * 32),
     )
+    auth = JwtAuth(config, red, clock=lambda: 1_000_000)
+    api = client(auth=auth, redactor=red, user_id=5)
     journal_api = api.get("/x")
     assert journal_api.status == 200
-    token = api._identity.token(5)
+    token = auth.token(Persona.numeric(5))
+    assert journal_api.json["headers"]["authorization"] == f"Bearer {token}"
     claims = jwt.decode(token, "k" * 32, algorithms=["HS256"], options={"verify_exp": False})
     assert claims == {"user_id": 5, "exp": 1_003_600}
     assert token in red and "k" * 32 in red
@@ -78,16 +91,48 @@ def test_post_sends_json_and_journals_the_exchange_under_the_current_test():
     assert entry.elapsed_ms >= 0 and entry.request_id == response.request_id
 
 
-def test_secrets_are_masked_in_response_and_journal():
+def test_secrets_are_masked_where_shown_but_the_response_keeps_real_values():
     red = Redactor(["sekrit"])
     journal = Journal()
     api = client(
-        lambda r: httpx.Response(200, json={"echo": "sekrit"}), redactor=red, journal=journal
+        lambda r: httpx.Response(200, json={"echo": "sekrit"}, headers={"Set-Cookie": "s=sekrit"}),
+        redactor=red,
+        journal=journal,
     )
     response = api.post("/x", json={"password": "sekrit"})
-    assert response.json == {"echo": MASK}
+    assert response.json == {"echo": "sekrit"}
+    assert "sekrit" in response.text and response.headers["set-cookie"] == "s=sekrit"
     assert journal.last.request_body == {"password": MASK}
-    assert "sekrit" not in repr(response) + response._repr_html_()
+    assert journal.last.response_body == {"echo": MASK}
+    assert "sekrit" not in repr(response) + response._repr_html_() + repr(response.shown())
+
+
+def test_as_user_accepts_a_persona_name():
+    red = Redactor()
+    personas = Personas({"alice": {"user_id": 11}}, redactor=red)
+    api = client(user_id=42, personas=personas, redactor=red)
+    assert api.get("/x", as_user="alice").json["headers"]["x-user-id"] == "11"
+
+
+def test_unknown_persona_name_says_which_are_known():
+    red = Redactor()
+    api = client(user_id=42, personas=Personas({"alice": {}}, redactor=red), redactor=red)
+    with pytest.raises(Exception, match=r"no persona 'bob' \(known: alice\)"):
+        api.get("/x", as_user="bob")
+
+
+def test_api_prefix_is_prepended_once():
+    api = client(user_id=1, api_prefix="/api")
+    assert api.get("/articles").json["path"] == "/api/articles"
+    assert api.get("/api/articles").json["path"] == "/api/articles"
+
+
+def test_observers_see_every_response():
+    seen = []
+    api = client(user_id=1, observers=[seen.append])
+    api.get("/a")
+    api.post("/b", json={})
+    assert [r.path for r in seen] == ["/a", "/b"]
 
 
 def test_connection_refused_raises_platform_unreachable_in_one_line():
@@ -100,7 +145,7 @@ def test_connection_refused_raises_platform_unreachable_in_one_line():
     message = str(info.value)
     assert "\n" not in message
     assert message.startswith("cannot reach GET http://gw.test/health: [Errno 111]")
-    assert "is the platform up? `make up` or check params platform.base_url" in message
+    assert "is the platform up? check params platform.base_url" in message
     assert info.value.__cause__ is None and info.value.__suppress_context__
     assert journal.last.status is None and journal.last.error
 

@@ -92,7 +92,10 @@ def test_jwt_mode_requires_a_secret(write_params, repo):
 
 def test_unknown_auth_mode_is_rejected(write_params, repo):
     path = write_params("platform: {base_url: 'http://x'}\nauth: {mode: oauth}\n")
-    with pytest.raises(ConfigError, match="auth.mode: expected one of mock, jwt"):
+    with pytest.raises(
+        ConfigError,
+        match="auth.mode: expected one of none, mock, header, .* got 'oauth' — did you mean 'oauth2'",
+    ):
         load_params(path, environ={}, cwd=repo)
 
 

@@ -52,7 +52,7 @@ def test_jwt_secret_and_tokens_appear_nowhere(make_session, shown):
     s = make_session(user_id=42)
     s.test("3.1", "View empty cart")
     response = s.api.get("/api/v1/cart")
-    token = s.api._identity.token(42)
+    token = s.auth.token(s.user)
     s.checks.status(response, 200)
     s.checks.equal("seen_auth", response.json["seen_auth"], f"Bearer {token}")
     s.checks.subset(response, {"seen_auth": SECRET})
@@ -116,11 +116,11 @@ def test_finish_emits_results_and_raises_listing_failed_tests(make_session, show
     assert info.value.failed_tests == ["3.2"]
     [payload] = shown.of(RESULTS_MIME)
     assert payload["version"] == 1 and payload["notebook"] == "03_cart"
-    assert payload["summary"] == {"passed": 1, "failed": 1, "skipped": 1}
+    assert payload["summary"] == {"passed": 1, "failed": 1, "skipped": 1, "xfail": 0, "xpass": 0}
     assert payload["checks"] == shown.of(CHECK_MIME)
     assert payload["journal"][0] == {
         k: payload["journal"][0][k]
-        for k in ("test_id", "method", "path", "status", "elapsed_ms", "request_id")
+        for k in ("test_id", "method", "path", "status", "elapsed_ms", "request_id", "at")
     }
     assert payload["journal"][0]["test_id"] == "3.1"
     json.dumps(payload)
@@ -145,7 +145,10 @@ def test_eventually_records_convergence_time_under_the_test_id(make_session):
 
 def test_admin_without_token_says_what_to_export(make_session):
     s = make_session("platform: {state_dir: .shopstack}\n")
-    with pytest.raises(ConfigError, match="admin_token: not set — export SHOPSTACK_ADMIN_TOKEN"):
+    with pytest.raises(
+        ConfigError,
+        match="admin_token: not set — start the platform with `make up`.* export SHOPSTACK_ADMIN_TOKEN",
+    ):
         _ = s.admin
 
 
