@@ -1,9 +1,12 @@
 """The session: one line of setup per notebook, everything a phase needs behind it.
 
-    s = phasebook.session("03_cart", user_id=user_id)
+    s = phasebook.session("03_cart", user_id=user_id)      # shopstack's numeric users
+    s = phasebook.session("01_smoke", user="alice")         # a persona from params users:
 
-loads the params file (``PHASEBOOK_PARAMS``), discovers the platform, and wires the API
-client, admin client, databases, mailbox, platform control, checks and journal together.
+loads the params file (``PHASEBOOK_PARAMS``), discovers the platform, and wires the auth
+provider, personas, API client, admin client, databases, mailbox, platform control, checks
+and journal together. Every named database is opened once here, so a misspelt name fails
+before the notebook creates any data.
 """
 
 from __future__ import annotations
@@ -13,19 +16,24 @@ import secrets
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
+import httpx
+
 from .api import AdminClient, ApiClient
-from .checks import Checks
+from .auth import AuthProvider, Persona, Personas, build_provider
+from .checks import CheckResult, Checks
 from .control import PlatformControl
 from .db import Databases
 from .discovery import Target, resolve_target
 from .display import RESULTS_MIME, Emit, emit, escape
 from .errors import ChecksFailed, ConfigError, EventuallyTimeout
-from .identity import JwtIdentity, MockIdentity
 from .journal import Journal
+from .kernel_output import redact_kernel_output
 from .mailbox import Mailbox
 from .params import Params, load_params
+from .plan_tests import PlanTests
 from .polling import eventually
 from .redact import Redactor
 from .report.sequence import show_sequences
@@ -46,6 +54,7 @@ class Session:
         *,
         notebook: str = "notebook",
         user_id: int | None = None,
+        user: str | None = None,
         timeout: float | None = None,
         eventually_timeout: float | None = None,
         transport: Any = None,
@@ -56,23 +65,42 @@ class Session:
         self.params = params
         self.target = target
         self.redactor = Redactor(params.secrets)
+        self.redactor.register(target.admin_token)
         self.journal = Journal()
+        self.tests = PlanTests()
+        self.vars = MappingProxyType(dict(params.vars))
+        self.users = Personas(params.users, redactor=self.redactor)
         self.timings: dict[str, float] = {}
         self.last_wait_s: float | None = None  # how long the latest eventually()/wait_for() took
         self.timeout = timeout or params.request_timeout_s
         self.eventually_timeout = eventually_timeout or params.eventually_timeout_s
         self._display = display
         self._transport = transport
-        self._test_id: str | None = None
         self._admin: AdminClient | None = None
-        self.checks = Checks(redactor=self.redactor, display=display, test_id=self._current)
+        self.checks = Checks(
+            redactor=self.redactor,
+            display=display,
+            test_id=self._current,
+            xfail=self.tests.xfail_reason,
+            on_record=self._on_check,
+        )
+        self._auth_http = httpx.Client(
+            base_url=target.base_url, transport=transport, timeout=self.timeout
+        )
+        self.auth: AuthProvider = build_provider(
+            params.auth, redactor=self.redactor, http=self._auth_http, transport=transport
+        )
         self.api = ApiClient(
             target.base_url,
-            identity=self._identity(),
-            user_id=user_id if user_id is not None else self.new_user(),
+            auth=self.auth,
+            personas=self.users,
+            user=self._default_persona(user=user, user_id=user_id),
+            api_prefix=params.api_prefix,
             **self._client_options(),
         )
-        self.db = Databases(target.databases, redactor=self.redactor)
+        self.db = Databases(
+            target.databases, redactor=self.redactor, discovered=target.state_dir is not None
+        )
         self.mail = self._mailbox()
         control = {"runner": control_runner} if control_runner else {}
         self.platform = PlatformControl(target.state_dir, **control)
@@ -87,10 +115,21 @@ class Session:
             on_success=self._record_timing,
         )
 
-    def _identity(self):
-        if self.params.auth_mode == "jwt":
-            return JwtIdentity(self.params.jwt_secret or "", self.redactor)
-        return MockIdentity()
+    def _default_persona(self, *, user: str | None, user_id: int | None) -> Persona | None:
+        """Who ``s.api`` acts as: ``user=``, ``user_id=``, ``auth.default_user``, the first
+        persona of ``users:``, or (shopstack) a fresh numeric user."""
+        if user is not None:
+            return self.users[user]
+        if user_id is not None:
+            return Persona.numeric(user_id)
+        if self.params.auth.default_user:
+            return self.users[self.params.auth.default_user]
+        if self.params.auth.uses_user_ids or not len(self.users):
+            return Persona.numeric(self.new_user())
+        return self.users.first()
+
+    def _on_check(self, result: CheckResult) -> None:
+        self.tests.touch(result.test_id, result.at)
 
     def _client_options(self) -> dict[str, Any]:
         return {
@@ -102,36 +141,54 @@ class Session:
         }
 
     def _current(self) -> str | None:
-        return self._test_id
+        return self.tests.current
+
+    @property
+    def _test_id(self) -> str | None:
+        return self.tests.current
+
+    @property
+    def user(self) -> Persona | None:
+        """The persona ``s.api`` acts as (None: anonymous)."""
+        return self.api.user
 
     @property
     def user_id(self) -> int:
-        """The user the API client acts as (a fresh one per session unless given)."""
+        """The numeric user ``s.api`` acts as (shopstack; a fresh one per session unless given)."""
         return self.api.user_id  # type: ignore[return-value]
 
     @property
     def admin(self) -> AdminClient:
-        """The admin client (test-data setup); needs ``admin_token`` in the params."""
+        """The admin client (test-data setup); needs an admin token (params or state dir)."""
         if self._admin is None:
-            if not self.params.admin_token:
-                raise ConfigError(
-                    f"{self.params.source}: admin_token: not set — export SHOPSTACK_ADMIN_TOKEN "
-                    "(the platform enables its admin routes only when it is set)"
+            token = self.target.admin_token
+            if not token:
+                hint = (
+                    "start the platform with `make up` (it writes STATE_DIR/admin_token) or "
+                    "export SHOPSTACK_ADMIN_TOKEN"
+                    if self.params.is_shopstack
+                    else "set admin_token in the params file (from an environment variable)"
                 )
-            self._admin = AdminClient(
-                self.target.base_url, token=self.params.admin_token, **self._client_options()
-            )
+                raise ConfigError(f"{self.params.source}: admin_token: not set — {hint}")
+            self._admin = AdminClient(self.target.base_url, token=token, **self._client_options())
         return self._admin
 
-    def test(self, test_id: str, title: str | None = None) -> TestScope:
+    def test(
+        self, test_id: str, title: str | None = None, *, xfail: str | None = None
+    ) -> TestScope:
         """Make ``test_id`` current (checks and requests are filed under it) and show a heading.
 
-        A plain call switches the current test; ``with s.test(...):`` restores the previous
-        one at the end of the block.
+        ``xfail="reason"`` marks a known divergence of the platform: its failed checks are
+        reported as expected failures (not a failure of the run); if they all pass, the test
+        is reported as XPASS. A plain call switches the current test; ``with s.test(...):``
+        restores the previous one at the end of the block.
         """
-        scope = TestScope(self, self._test_id)
-        self._test_id = str(test_id)
+        scope = TestScope(self, self.tests.current)
+        self.tests.declare(str(test_id), title, xfail)
         heading = f"Test {test_id}" + (f" — {title}" if title else "")
+        if xfail:
+            heading += f" (expected to fail: {xfail})"
+        heading = self.redactor.text(heading)
         self._display({"text/plain": f"── {heading}", "text/html": f"<h4>{escape(heading)}</h4>"})
         return scope
 
@@ -182,12 +239,19 @@ class Session:
 
     def results(self) -> dict[str, Any]:
         """The results payload (architecture.md), secrets already redacted."""
+        journal = self.journal.rows()
+        for row in journal:
+            self.tests.touch(row["test_id"], row["at"])
+        checks = [r.payload() for r in self.checks.results]
+        tests = self.tests.payload(checks)
+        summary = dict(self.checks.counts(), xpass=sum(t["status"] == "xpass" for t in tests))
         payload = {
             "version": 1,
             "notebook": self.notebook,
-            "checks": [r.payload() for r in self.checks.results],
-            "summary": self.checks.counts(),
-            "journal": self.journal.rows(),
+            "checks": checks,
+            "tests": tests,
+            "summary": summary,
+            "journal": journal,
             "timings": dict(self.timings),
         }
         return self.redactor.value(payload)  # type: ignore[return-value]
@@ -214,15 +278,17 @@ class Session:
 
     def close(self) -> None:
         self.api.close()
+        self._auth_http.close()
         if self._admin is not None:
             self._admin.close()
         self.mail.close()
         self.db.dispose()
 
     def __repr__(self) -> str:
+        persona = self.user.name if self.user is not None else "anonymous"
         return (
-            f"<Session {self.notebook} {self.target.base_url} user_id={self.user_id} "
-            f"auth={self.params.auth_mode} params={self.params.source} "
+            f"<Session {self.notebook} {self.target.base_url} auth={self.auth.describe()} "
+            f"persona={persona} params={self.params.source} "
             f"databases={sorted(self.db)} control={'yes' if self.platform.available else 'no'}>"
         )
 
@@ -240,7 +306,7 @@ class TestScope:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self._session._test_id = self._previous
+        self._session.tests.current = self._previous
 
     def _ipython_display_(self) -> None:
         """Nothing: ``s.test(...)`` already showed its heading."""
@@ -250,6 +316,8 @@ class TestScope:
 def _results_bundle(payload: dict[str, Any]) -> dict[str, Any]:
     counts = payload["summary"]
     line = f"{counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped"
+    if counts.get("xfail") or counts.get("xpass"):
+        line += f", {counts.get('xfail', 0)} xfail, {counts.get('xpass', 0)} xpass"
     failed = [c for c in payload["checks"] if c["status"] == "failed"]
     items = "".join(f"<li>[{escape(c['test_id'])}] {escape(c['message'])}</li>" for c in failed)
     color = "#cf222e" if failed else "#1a7f37"
@@ -268,6 +336,7 @@ def session(
     notebook: str | None = None,
     *,
     user_id: int | None = None,
+    user: str | None = None,
     timeout: float | None = None,
     eventually_timeout: float | None = None,
     params: str | os.PathLike | None = None,
@@ -278,8 +347,9 @@ def session(
 ) -> Session:
     """Build the notebook's :class:`Session` from the params file.
 
-    Overrides (safe as papermill parameters: none is a secret): ``user_id`` (default: a
-    fresh one), ``timeout`` (request timeout, s), ``eventually_timeout`` (s), ``params`` (a
+    Overrides (safe as papermill parameters: none is a secret): ``user`` (a persona name from
+    the params ``users:``), ``user_id`` (shopstack's numeric user; default: a fresh one),
+    ``timeout`` (request timeout, s), ``eventually_timeout`` (s), ``params`` (a
     params file instead of ``PHASEBOOK_PARAMS``). ``environ``, ``cwd``, ``transport`` and
     ``display`` exist for tests.
     """
@@ -287,16 +357,20 @@ def session(
     loaded = load_params(params, environ=environ, cwd=cwd)
     target = resolve_target(loaded)
     install_short_tracebacks()
-    return Session(
+    built = Session(
         loaded,
         target,
         notebook=notebook or "notebook",
         user_id=user_id,
+        user=user,
         timeout=timeout,
         eventually_timeout=eventually_timeout,
         transport=transport,
         display=emit if display is None else display,
     )
+    redact_kernel_output(built.redactor)
+    built.db.open_all()
+    return built
 
 
 def _check_overrides(*, user_id: Any, timeout: Any, eventually_timeout: Any) -> None:
