@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import compare, jsonpath
+from .cells import CellTracker
 from .display import CHECK_MIME, Emit, emit, escape, jsonable, shorten
 from .redact import Redactor
 from .response import Response
@@ -44,6 +45,7 @@ class CheckResult:
     message: str
     at: float = 0.0
     xfail: str | None = None
+    cell: Any = field(default=None, compare=False, repr=False)  # cells.Execution, not in payload
 
     def payload(self) -> dict[str, Any]:
         payload = {
@@ -91,12 +93,15 @@ class Checks:
         test_id: Callable[[], str | None] = lambda: None,
         xfail: Callable[[str | None], str | None] = lambda test_id: None,
         on_record: Callable[[CheckResult], None] = lambda result: None,
+        cells: CellTracker | None = None,
     ):
         self._redactor = redactor or Redactor()
         self._display = display
         self._test_id = test_id
         self._xfail = xfail
         self._on_record = on_record
+        self._cells = cells or CellTracker()
+        self._seq = 0
         self.results: list[CheckResult] = []
 
     # -- the checks ---------------------------------------------------------------------
@@ -277,8 +282,9 @@ class Checks:
         xfail = self._xfail(test_id)
         status = SKIPPED if ok is None else (PASSED if ok else (XFAIL if xfail else FAILED))
         red = self._redactor
+        self._seq += 1
         result = CheckResult(
-            seq=len(self.results) + 1,
+            seq=self._seq,
             test_id=test_id,
             name=red.text(str(name)),
             status=status,
@@ -287,8 +293,9 @@ class Checks:
             message=red.text(message),
             at=round(time.time(), 3),
             xfail=red.text(xfail) if xfail and status == XFAIL else None,
+            cell=self._cells.current(),
         )
-        self.results.append(result)
+        self._cells.file(self.results, result)  # a re-run cell replaces its earlier records
         self._on_record(result)
         self._display(render(result))
         return Outcome(result)

@@ -23,6 +23,7 @@ import httpx
 
 from .api import AdminClient, ApiClient
 from .auth import AuthProvider, Persona, Personas, build_provider
+from .cells import CellTracker
 from .checks import CheckResult, Checks
 from .control import PlatformControl
 from .db import Databases
@@ -77,7 +78,9 @@ class Session:
         self._display = display
         self._transport = transport
         self._admin: AdminClient | None = None
+        self.cells = CellTracker()  # which notebook cell runs: re-runs replace their checks
         self.checks = Checks(
+            cells=self.cells,
             redactor=self.redactor,
             display=display,
             test_id=self._current,
@@ -141,7 +144,7 @@ class Session:
         }
 
     def _current(self) -> str | None:
-        return self.tests.current
+        return self.cells.test_id(self.tests.current)  # a re-run cell keeps its first test id
 
     @property
     def _test_id(self) -> str | None:
@@ -185,6 +188,7 @@ class Session:
         """
         scope = TestScope(self, self.tests.current)
         self.tests.declare(str(test_id), title, xfail)
+        self.cells.switched()
         heading = f"Test {test_id}" + (f" — {title}" if title else "")
         if xfail:
             heading += f" (expected to fail: {xfail})"
