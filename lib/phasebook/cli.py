@@ -14,9 +14,11 @@ from pathlib import Path
 
 import yaml
 
-from phasebook.errors import ConfigError, PlatformUnreachable
+from phasebook.errors import AuthError, ConfigError, PlatformUnreachable
+from phasebook.params import find_repo_root
 from phasebook.redact import is_secret_name
-from phasebook.runner.paths import find_root
+from phasebook.report.console import print_failed_checks
+from phasebook.report.history_cli import add_history_parser, run_history
 from phasebook.runner.suite import DEFAULT_TIMEOUT, RunOptions, run_suite
 from phasebook.scaffold import add_init_parser, run_init
 
@@ -34,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="phasebook", description="Integration-test plans as notebooks.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     add_init_parser(commands)
+    add_history_parser(commands)
     run = commands.add_parser("run", help="execute the notebook suite and write a report")
     run.add_argument("--params", default="params/local.yaml", help="params file (YAML)")
     run.add_argument("--embedded", action="store_true", help="start a fresh shopstack for the run")
@@ -104,7 +107,7 @@ def parse_parameter(name: str, raw: str) -> object:
 
 
 def options_from_args(args: argparse.Namespace, cwd: Path) -> RunOptions:
-    root = find_root(cwd)
+    root = find_repo_root(cwd)
     params = args.params if Path(args.params).is_absolute() else root / args.params
     out = args.out if args.out is None or args.out.is_absolute() else cwd / args.out
     notebooks = args.notebooks or root / "notebooks"
@@ -128,11 +131,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command == "init":
             return run_init(args)
+        if args.command == "history":
+            return run_history(args)
         options = options_from_args(args, Path.cwd())
-        return run_suite(options).exit_code
+        outcome = run_suite(options)
+        print_failed_checks(outcome.results)  # after the summary table: one line per failure
+        return outcome.exit_code
     except ConfigError as exc:
         return _fail(EXIT_USAGE, str(exc))
-    except PlatformUnreachable as exc:
+    except (PlatformUnreachable, AuthError) as exc:
         return _fail(EXIT_UNREACHABLE, str(exc))
     except KeyboardInterrupt:
         return _fail(EXIT_INTERRUPTED, "interrupted; workers stopped, embedded platform down")

@@ -155,7 +155,7 @@ def load_params(
     environ = os.environ if environ is None else environ
     root = find_repo_root(cwd)
     file = params_path(environ, root, path)
-    source = _display_name(file, root)
+    source = display_name(file, root)
     raw = _read_yaml(file, source)
     reader = _Reader(source, environ)
     flat = reader.section(raw, SCHEMA, "")
@@ -164,7 +164,8 @@ def load_params(
     return _build(flat, reader, source=source, root=root)
 
 
-def _display_name(file: Path, root: Path) -> str:
+def display_name(file: Path, root: Path) -> str:
+    """``file`` relative to ``root`` when inside it (for messages), else as given."""
     try:
         return str(file.resolve().relative_to(root))
     except ValueError:

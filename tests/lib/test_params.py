@@ -94,7 +94,7 @@ def test_unknown_auth_mode_is_rejected(write_params, repo):
     path = write_params("platform: {base_url: 'http://x'}\nauth: {mode: oauth}\n")
     with pytest.raises(
         ConfigError,
-        match="auth.mode: expected one of none, mock, header, .* got 'oauth' — did you mean 'oauth2'",
+        match="auth.mode: expected one of none, mock, .* did you mean 'oauth2'",
     ):
         load_params(path, environ={}, cwd=repo)
 
@@ -153,3 +153,34 @@ def test_shipped_params_files_load(name):
     }
     params = load_params(root / "params" / name, environ=env, cwd=root)
     assert params.base_url or params.state_dir
+
+
+def test_every_unset_variable_is_reported_in_one_message(write_params, repo):
+    text = (
+        "platform: {base_url: '${APP_URL}'}\nauth: {mode: bearer, token: '${APP_TOKEN}'}\n"
+        "users: {alice: {password: '${ALICE_PASSWORD}'}}\n"
+    )
+    with pytest.raises(ConfigError) as info:
+        load_params(write_params(text), environ={}, cwd=repo)
+    message = str(info.value)
+    assert message.startswith("params/test.yaml: 3 environment variables are not set: ")
+    for name in ("APP_URL (platform.base_url)", "APP_TOKEN (auth.token)", "ALICE_PASSWORD"):
+        assert name in message
+
+
+def test_open_sections_and_platform_options(write_params, repo):
+    text = """
+platform: {base_url: 'http://app.test', health: none, api_prefix: api/, whoami: /api/user}
+auth:
+  mode: login
+  scheme: ""
+  login: {path: /api/users/login, json: {user: {email: "{email}"}}, token: user.token}
+users: {alice: {email: a@x, password: "${ALICE_PASSWORD}"}}
+vars: {prefix: "${PREFIX:-/x}", nested: {n: 1}}
+"""
+    params = load_params(write_params(text), environ={"ALICE_PASSWORD": "pw-1"}, cwd=repo)
+    assert params.health is None and params.api_prefix == "/api"
+    assert params.whoami.path == "/api/user" and params.auth.scheme == ""
+    assert params.vars == {"prefix": "/x", "nested": {"n": 1}}
+    assert params.users["alice"]["password"] == "pw-1" and "pw-1" in params.secrets
+    assert params.auth.login.json == {"user": {"email": "{email}"}}

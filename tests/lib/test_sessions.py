@@ -147,7 +147,7 @@ def test_admin_without_token_says_what_to_export(make_session):
     s = make_session("platform: {state_dir: .shopstack}\n")
     with pytest.raises(
         ConfigError,
-        match="admin_token: not set — start the platform with `make up`.* export SHOPSTACK_ADMIN_TOKEN",
+        match="admin_token: not set — start the platform with `make up`.*SHOPSTACK_ADMIN_TOKEN",
     ):
         _ = s.admin
 
@@ -183,3 +183,37 @@ def test_eventually_with_check_records_success(make_session):
     s = make_session(user_id=42)
     assert s.eventually(lambda: 7, check="seven") == 7
     assert [r.status for r in s.checks.results] == ["passed"]
+
+
+def test_xfail_test_records_expected_failures_and_does_not_fail_the_run(make_session, shown):
+    s = make_session()
+    s.test("2.1", "Known divergence", xfail="platform bug #12")
+    s.checks.equal("status", 500, 200)
+    s.test("2.2", "Fixed already", xfail="was bug #13")
+    s.checks.equal("status", 200, 200)
+    s.test("2.3", "Normal")
+    s.checks.equal("ok", 1, 1)
+    s.finish()  # no ChecksFailed: 2.1 is an expected failure
+    [payload] = shown.of(RESULTS_MIME)
+    statuses = {t["id"]: t["status"] for t in payload["tests"]}
+    assert statuses == {"2.1": "xfail", "2.2": "xpass", "2.3": "passed"}
+    assert payload["summary"]["xfail"] == 1 and payload["summary"]["xpass"] == 1
+    assert payload["checks"][0]["xfail"] == "platform bug #12"
+    assert payload["tests"][0]["title"] == "Known divergence"
+
+
+def test_personas_from_params_and_runtime_with_secret_fields_redacted(make_session, shown):
+    text = JWT_PARAMS + 'users: {alice: {user_id: 7, password: "pw-alice-000"}}\n'
+    text += 'vars: {tag: "${TAG:-dragons}"}\n'
+    s = make_session(text, user="alice")
+    assert s.user.name == "alice" and s.user_id == 7 and s.vars["tag"] == "dragons"
+    bob = s.users.add("bob", user_id=8, password="pw-bob-111")
+    assert s.api.get("/api/v1/cart", as_user="bob").ok and bob.user_id == 8
+    assert "persona=alice" in repr(s) and "auth=jwt" in repr(s)
+    assert "pw-bob-111" in s.redactor and "pw-alice-000" in s.redactor
+
+
+def test_a_misspelt_database_fails_when_the_session_starts(make_session, repo):
+    text = JWT_PARAMS + f"databases: {{app: 'sqlite:///{repo}/no/such/dir/app.db'}}\n"
+    with pytest.raises(phasebook.DatabaseError, match="database 'app'"):
+        make_session(text)

@@ -58,7 +58,7 @@ class Personas:
         for name, fields in declared.items():
             self.add(name, **dict(fields))
 
-    def add(self, name: str, **fields: Any) -> Persona:
+    def add(self, name: str, /, **fields: Any) -> Persona:
         """Register (or replace) persona ``name``; secret-named fields are redacted from now on."""
         if not isinstance(name, str) or not name.strip():
             raise ConfigError(f"s.users.add({name!r}): a persona needs a non-empty name")
