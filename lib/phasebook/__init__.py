@@ -5,6 +5,7 @@
 
 The exceptions are imported eagerly (they are tiny); everything else is loaded on first use,
 so ``import phasebook`` stays fast and imports neither pandas, SQLAlchemy nor httpx.
+Auth providers and personas live in the ``phasebook.auth`` submodule.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import (
     ApiError,
+    AuthError,
     ApiTimeout,
     ChecksFailed,
     ConfigError,
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ApiError",
     "ApiTimeout",
+    "AuthError",
     "ChecksFailed",
     "ConfigError",
     "ControlError",

@@ -6,6 +6,7 @@ import phasebook
 EXPECTED = [
     "ApiError",
     "ApiTimeout",
+    "AuthError",
     "ChecksFailed",
     "ConfigError",
     "ControlError",
