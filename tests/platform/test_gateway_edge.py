@@ -221,3 +221,12 @@ def test_break_contract_switch_serves_total_price_as_a_string(monkeypatch, gatew
     assert gateway.get("/api/v1/cart").json()["total_price"] == 0
     monkeypatch.setenv("SHOPSTACK_TEST_BREAK_CONTRACT", "1")
     assert gateway.get("/api/v1/cart").json()["total_price"] == "0"
+
+
+def test_served_openapi_is_the_committed_one_even_after_an_options_request():
+    from pathlib import Path
+
+    gateway = _gateway()
+    gateway.options("/api/v1/cart")  # builds the method table from the document first
+    committed = Path(__file__).resolve().parents[2] / "contracts" / "openapi.json"
+    assert gateway.get("/openapi.json").json() == json.loads(committed.read_text())

@@ -48,7 +48,8 @@ def _guard_the_edge(app: FastAPI, *, max_body_bytes: int) -> None:
     The guards go inside the request-id/metrics middleware, so their answers are counted and
     carry an ``X-Request-ID`` like every other."""
     app.router.redirect_slashes = False
-    app.user_middleware.append(Middleware(MethodGuard, openapi=app.openapi))
+    # A late-bound call: the document is built (and cached) by install_openapi's builder.
+    app.user_middleware.append(Middleware(MethodGuard, openapi=lambda: app.openapi()))
     app.user_middleware.append(Middleware(BodyGuard, max_body_bytes=max_body_bytes))
 
 
@@ -65,6 +66,6 @@ def create_app(*, max_body_bytes: int | None = None) -> FastAPI:
     )
     if max_body_bytes is None:
         max_body_bytes = get_settings().max_body_bytes
-    _guard_the_edge(app, max_body_bytes=max_body_bytes)
     install_openapi(app)
+    _guard_the_edge(app, max_body_bytes=max_body_bytes)
     return app

@@ -57,6 +57,39 @@ def _fix_operation(operation: dict[str, Any]) -> None:
         }
 
 
+#: OpenAPI links (how one answer feeds the next request), for clients and stateful testing.
+_LINKS: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = {
+    ("/api/v1/cart/items", "post", "200"): {
+        "SetQuantity": {
+            "operationId": "set_quantity_api_v1_cart_items__product_id__put",
+            "parameters": {"product_id": "$request.body#/product_id"},
+        },
+        "RemoveItem": {
+            "operationId": "remove_item_api_v1_cart_items__product_id__delete",
+            "parameters": {"product_id": "$request.body#/product_id"},
+        },
+    },
+    ("/api/v1/checkout", "post", "200"): {
+        "GetCheckout": {
+            "operationId": "get_checkout_api_v1_checkout__checkout_id__get",
+            "parameters": {"checkout_id": "$response.body#/checkout_id"},
+        },
+    },
+    ("/api/v1/products", "get", "200"): {
+        "GetProduct": {
+            "operationId": "get_product_api_v1_products__product_id__get",
+            "parameters": {"product_id": "$response.body#/products/0/id"},
+        },
+    },
+}
+
+
+def _add_links(schema: dict[str, Any]) -> None:
+    for (path, method, status), links in _LINKS.items():
+        response = schema["paths"][path][method]["responses"][status]
+        response["links"] = links
+
+
 def build_openapi(app: FastAPI) -> dict[str, Any]:
     schema = get_openapi(
         title=app.title, version=app.version, description=app.description, routes=app.routes
@@ -67,6 +100,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             if isinstance(operation, dict):
                 _fix_operation(operation)
                 _hoist_defs(operation, components)
+    _add_links(schema)
     components.pop("HTTPValidationError", None)
     components.pop("ValidationError", None)
     components.setdefault("ErrorPublic", ErrorPublic.model_json_schema())

@@ -31,11 +31,25 @@ CHECKOUT_TIMEOUT_S = 30.0
 
 
 class PaymentIn(BaseModel):
-    card_token: str = Field(default="tok_visa", examples=["tok_visa", "tok_chargeDeclined"])
+    card_token: str | None = Field(
+        default="tok_visa",
+        min_length=1,
+        max_length=255,
+        description="a card test token; null or absent: tok_visa",
+        examples=["tok_visa", "tok_chargeDeclined"],
+    )
 
 
 class CheckoutCreate(BaseModel):
-    idempotency_key: str = Field(min_length=1, max_length=255, examples=["order-2026-0001"])
+    """Documents the body; the checkout service validates it (same rules, its own codes)."""
+
+    idempotency_key: str = Field(
+        min_length=1,
+        max_length=255,
+        pattern=r"\S",
+        description="unique per user; blank is the same as missing",
+        examples=["order-2026-0001"],
+    )
     payment: PaymentIn | None = None
 
 
