@@ -49,3 +49,57 @@ def test_a_failed_true_check_reports_its_message_not_true_and_false(failed_resul
     root = ET.fromstring(junit_xml([failed_result], timestamp=STAMP))
     messages = [f.get("message") for f in root.iter("failure")]
     assert any("checkout p95: 290 ms (limit ≤ 0.1 ms)" in m for m in messages), messages
+
+
+def _with_tests(result, tests):
+    result.declared_tests = tests
+    return result
+
+
+def test_each_testcase_has_the_duration_of_its_test(failed_result) -> None:
+    tests = [
+        {
+            "id": "3.1",
+            "title": "List products",
+            "status": "passed",
+            "started_at": 10.0,
+            "ended_at": 10.5,
+        },
+        {
+            "id": "3.2",
+            "title": "Add item",
+            "status": "failed",
+            "started_at": 10.5,
+            "ended_at": 12.0,
+        },
+        {"id": "3.3", "title": "Mail", "status": "skipped", "started_at": 12.0, "ended_at": 12.25},
+    ]
+    root = ET.fromstring(junit_xml([_with_tests(failed_result, tests)], timestamp=STAMP))
+    times = {c.get("name"): c.get("time") for c in root.iter("testcase")}
+    assert times == {"3.1 List products": "0.500", "3.2 Add item": "1.500", "3.3 Mail": "0.250"}
+
+
+def test_xfail_is_skipped_with_its_reason_and_xpass_passes_with_a_note(failed_result) -> None:
+    failed_result.checks[1]["status"] = "xfail"
+    tests = [
+        {"id": "3.1", "title": "List", "status": "xpass", "xfail": "bug 12"},
+        {"id": "3.2", "title": "Add", "status": "xfail", "xfail": "rounding bug 7"},
+    ]
+    root = ET.fromstring(junit_xml([_with_tests(failed_result, tests)], timestamp=STAMP))
+    assert root.get("failures") == "0"
+    add = root.find(".//testcase[@name='3.2 Add']")
+    assert add.find("skipped").get("message") == "xfail: rounding bug 7"
+    listed = root.find(".//testcase[@name='3.1 List']")
+    assert listed.find("failure") is None and "XPASS" in listed.find("system-out").text
+
+
+def test_a_json_failure_names_the_check_once_and_lists_the_differing_fields(failed_result) -> None:
+    failed_result.checks[1].update(
+        name="cart",
+        expected={"total_price": 2599.98, "items": [{"quantity": 2}]},
+        actual={"total_price": 2599.97, "items": [{"quantity": 2}]},
+    )
+    failure = ET.fromstring(junit_xml([failed_result], timestamp=STAMP)).find(".//failure")
+    assert failure.get("message") == "cart: total_price: expected 2599.98, got 2599.97"
+    assert "differing fields:\n    total_price: expected 2599.98, got 2599.97" in failure.text
+    assert failure.text.count("cart:") == 1

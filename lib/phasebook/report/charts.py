@@ -59,14 +59,14 @@ def _svg(width: int, height: int, body: str, *, label: str) -> str:
 
 
 def _legend(names: Sequence[str], x: float, y: float) -> str:
-    parts = []
+    parts, left = [], x
     for index, name in enumerate(names):
         colour = PALETTE[index % len(PALETTE)]
-        left = x + index * 90
         parts.append(
             f"<rect x='{left}' y='{y - 8}' width='10' height='10' fill='{colour}'/>"
             f"<text x='{left + 14}' y='{y + 1}'>{_esc(name)}</text>"
         )
+        left += 24 + 6 * len(name)
     return "".join(parts)
 
 
@@ -100,7 +100,7 @@ def hbar_chart(rows: Sequence[Bars], series: Sequence[str], *, unit: str, title:
             body.append(
                 f"<rect class='pb-point' x='{label_w}' y='{y0 + k * bar_h}' "
                 f"width='{width:.1f}' height='{bar_h - 1}' fill='{PALETTE[k % len(PALETTE)]}'>"
-                f"<title>{_esc(row.label)} {_esc(series[k])}: {_fmt(value)} {_esc(unit)}"
+                f"<title>{_esc(row.label)} {_esc(series[k])}: {_fmt(value)}{_esc(unit)}"
                 "</title></rect>"
             )
     return _svg(label_w + plot_w + 40, height, "".join(body), label=title)
@@ -116,7 +116,7 @@ def line_chart(
     height: int = 170,
 ) -> str:
     """Lines over a shared x axis, one per series, with a marker per point."""
-    left, right, top, bottom = 52, 16, 26, 26
+    left, right, top, bottom = 52, 16, 40, 26
     points = [p for values in series.values() for p in values]
     if not points:
         return ""
@@ -132,7 +132,7 @@ def line_chart(
         )
 
     body = [f"<text x='0' y='12' font-weight='600'>{_esc(title)}</text>"]
-    body.append(_legend(list(series), left + 240, 12))
+    body.append(_legend(list(series), left, 28))
     for tick in range(3):
         y = top + plot_h * (1 - tick / 2)
         body.append(

@@ -19,7 +19,7 @@ from phasebook.report.tests import PlanTest, plan_tests
 __all__ = ["CHECK_MIME", "RESULTS_MIME", "NotebookError", "NotebookResult", "PlanTest"]
 CHECKS_FAILED = "ChecksFailed"
 _TEST_HEADING = re.compile(
-    r"^#+\s*Test\s+([A-Za-z]?\d+(?:\.\d+)*)\s*(?:[—–:-]+\s*)?(.*?)\s*$",
+    r"^#+\s*Test\s+(\d+(?:\.\d+)*|[A-Z]{1,2}(?:\.\d+)+)\b\s*(?:[—–:-]+\s*)?(.*?)\s*$",
     re.MULTILINE | re.IGNORECASE,
 )
 

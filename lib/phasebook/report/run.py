@@ -78,7 +78,8 @@ def test_dict(test: PlanTest) -> dict:
 
 def results_document(run: RunInfo, results: Sequence[NotebookResult]) -> dict:
     """The content of ``results.json``."""
-    journal = [row for r in results for row in r.journal]
+    journal = [row for r in results if not r.exclusive for row in r.journal]
+    exclusive = [row for r in results if r.exclusive for row in r.journal]
     return {
         "version": RESULTS_VERSION,
         "status": run_status(results),
@@ -86,4 +87,5 @@ def results_document(run: RunInfo, results: Sequence[NotebookResult]) -> dict:
         "totals": totals(results),
         "notebooks": [notebook_dict(r) for r in results],
         "latency": [e.as_dict() for e in endpoint_latencies(journal)],
+        "latency_exclusive": [e.as_dict() for e in endpoint_latencies(exclusive)],
     }
