@@ -14,11 +14,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 MASK = "***"
 SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
-_SECRET_WORDS = ("token", "secret", "password", "passwd")
+_SECRET_WORDS = ("token", "secret", "password", "passwd", "api_key", "apikey", "credential")
 
 
 def is_secret_name(name: str) -> bool:
-    """True when a field or variable name says it holds a secret (token, secret, password)."""
+    """True when a field or variable name says it holds a secret (token, password, api_key…)."""
     lowered = name.lower()
     return any(word in lowered for word in _SECRET_WORDS)
 
