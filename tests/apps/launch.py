@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -46,6 +47,20 @@ class Conduit:
         answer = httpx.post(f"{self.base_url}/api/users", json={"user": fields}, timeout=10)
         answer.raise_for_status()
         return {**fields, "token": answer.json()["user"]["token"]}
+
+    def tokens_issued(self, since: float, until: float) -> set[str]:
+        """Every token conduit can have issued between two times (it signs with one-second
+        claims, and the tests know its secret): what a leak check greps outputs for."""
+        from .conduit.security import issue_token
+
+        with sqlite3.connect(self.db_path) as db:
+            users = db.execute("SELECT id, username FROM users").fetchall()
+        seconds = range(int(since) - 1, int(until) + 2)
+        return {
+            issue_token(uid, name, secret=self.jwt_secret, lifetime_s=3600, now=t)
+            for uid, name in users
+            for t in seconds
+        }
 
     def login(self, email: str, password: str) -> str:
         body = {"user": {"email": email, "password": password}}

@@ -29,10 +29,12 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(given, digest)
 
 
-def issue_token(user_id: int, username: str, *, secret: str, lifetime_s: int) -> str:
+def issue_token(
+    user_id: int, username: str, *, secret: str, lifetime_s: int, now: float | None = None
+) -> str:
     """A token for ``user_id``. Claims have one-second resolution, so two logins of the same
     user within one second get the identical token (as real platforms do)."""
-    now = int(time.time())
+    now = int(time.time() if now is None else now)
     claims = {"sub": str(user_id), "username": username, "iat": now, "exp": now + lifetime_s}
     return jwt.encode(claims, secret, algorithm="HS256")
 
