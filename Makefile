@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 STATE_DIR ?= .shopstack
 PORTS ?= default
+LAB_DIR ?= lab
+LAB_PORT ?= 8888
+LAB_ARGS ?=
 PARAMS ?= params/local.yaml
 JOBS ?= 2
 
@@ -14,7 +17,7 @@ JOBS ?= 2
 help:
 	@echo "make report     run the whole notebook suite against the embedded platform -> outputs/<run>/index.html"
 	@echo "make test       ruff + the whole pytest suite"
-	@echo "make lab        JupyterLab with the platform up and params pointing at it"
+	@echo "make lab        JupyterLab on working copies in $(LAB_DIR)/ (never the committed notebooks), platform up"
 	@echo "make up / down  the embedded platform alone (state in $(STATE_DIR)/)"
 	@echo "make notebooks  re-execute and re-save the committed notebooks (after an intended change)"
 
@@ -53,12 +56,15 @@ down:
 status: install
 	$(BIN)/shopstack status --state-dir $(STATE_DIR)
 
+# JupyterLab on working copies in $(LAB_DIR)/ (git-ignored), refreshed from notebooks/ without
+# clobbering your edits (REFRESH=1 replaces them): Lab never rewrites the committed notebooks.
 lab: install
-	@test -n "$$SHOPSTACK_ADMIN_TOKEN" || export SHOPSTACK_ADMIN_TOKEN=$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(16))'); \
-	export SHOPSTACK_STATE_DIR=$(abspath $(STATE_DIR)) PHASEBOOK_PARAMS=$(abspath $(PARAMS)); \
-	$(BIN)/shopstack up --detach --fresh --state-dir $(STATE_DIR) && \
+	@$(BIN)/python -m phasebook.workcopies notebooks $(LAB_DIR) $(if $(REFRESH),--refresh)
+	@export SHOPSTACK_STATE_DIR=$(abspath $(STATE_DIR)) PHASEBOOK_PARAMS=$(abspath $(PARAMS)); \
+	$(BIN)/shopstack up --detach --fresh --ports $(PORTS) --state-dir $(STATE_DIR) && \
 	trap '$(BIN)/shopstack down --state-dir $(STATE_DIR)' EXIT; \
-	$(BIN)/jupyter lab --notebook-dir=notebooks $$([ "$$(id -u)" = 0 ] && echo --allow-root)
+	$(BIN)/jupyter lab --notebook-dir=$(LAB_DIR) --port=$(LAB_PORT) $(LAB_ARGS) \
+	  $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 # Sequential on a fresh platform, as nbval replays them, so created ids come out the same.
 notebooks: install
