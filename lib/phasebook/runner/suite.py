@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from phasebook.discovery import resolve_target
+from phasebook.params import display_name, load_params
+from phasebook.preflight import check_platform
 from phasebook.report.results import NotebookResult
 from phasebook.report.run import RunInfo
 from phasebook.report.scrub import Scrubber
@@ -24,8 +27,6 @@ from phasebook.runner.collect import collect_result
 from phasebook.runner.discovery import is_exclusive, select_suite
 from phasebook.runner.embedded import EmbeddedPlatform, embedded_platform
 from phasebook.runner.execute import NotebookJob, ProcessRegistry, WorkerPool, execute_notebook
-from phasebook.runner.paths import default_out_dir, display_path
-from phasebook.runner.preflight import check_health, read_params_yaml, resolve_base_url
 from phasebook.runner.progress import Progress
 
 DEFAULT_TIMEOUT = 600.0
@@ -59,16 +60,17 @@ def run_suite(
     """Run the selected notebooks and write the report; see the module doc for errors."""
     environ = dict(os.environ if environ is None else environ)
     notebooks = select_suite(options.notebooks_dir, options.patterns)
-    shown_params = display_path(options.params_file, options.root)
-    read_params_yaml(options.params_file, shown_params)
+    shown_params = load_params(options.params_file, environ=environ, cwd=options.root).source
     started, clock = datetime.now().astimezone(), time.monotonic()
     registry = ProcessRegistry()
     # Workers import papermill while the embedded platform starts.
     pool = WorkerPool(min(options.jobs, len(notebooks)), registry)
     with contextlib.closing(pool), _platform(options, environ) as platform:
         env = _kernel_env(options, environ, platform)
-        base_url = resolve_base_url(options.params_file, env, root=options.root)
-        check_health(base_url, shown_params)
+        params = load_params(options.params_file, environ=env, cwd=options.root)
+        target = resolve_target(params)
+        check_platform(params, target)
+        base_url = target.base_url
         progress = progress or Progress(width=max(len(nb.stem) for nb in notebooks))
         out_dir = options.out_dir or default_out_dir(options.root, started)
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -76,14 +78,25 @@ def run_suite(
             f"phasebook: {len(notebooks)} notebook(s) against {base_url}"
             f"{' (embedded)' if platform else ''}, jobs={options.jobs} → {out_dir}"
         )
-        scrubber = Scrubber.from_env(env, [platform.admin_token] if platform else [])
+        known = [*params.secrets, target.admin_token, platform.admin_token if platform else None]
+        scrubber = Scrubber.from_env(env, [s for s in known if s])
         jobs = [_job(nb, options, out_dir, env) for nb in notebooks]
         results = _execute_all(jobs, pool, scrubber, progress)
     run = _run_info(options, shown_params, base_url, started, time.monotonic() - clock)
     write_run_report(out_dir, run, results, scrubber)
-    progress.summary(results, display_path(out_dir, options.root))
+    progress.summary(results, display_name(out_dir, options.root))
     exit_code = 0 if all(r.status == "passed" for r in results) else 1
     return SuiteOutcome(exit_code, out_dir, results)
+
+
+def default_out_dir(root: Path, now: datetime) -> Path:
+    """``outputs/<YYYYmmdd-HHMMSS>`` under ``root``, suffixed when that run dir exists."""
+    base = root / "outputs" / now.strftime("%Y%m%d-%H%M%S")
+    candidate, n = base, 1
+    while candidate.exists():
+        n += 1
+        candidate = base.with_name(f"{base.name}-{n}")
+    return candidate
 
 
 def _run_info(
