@@ -112,3 +112,36 @@ def test_the_identical_token_appears_in_nothing_shown_or_written(s, platform, sh
     assert PASSWORD not in written
     assert "***" in written  # it was there, masked
     assert {c.status for c in s.checks.results} == {"passed"}
+
+
+SIGNUP_TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIyIn0.token-of-a-new-reader"
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="lead: a token in the body of a request the notebook makes itself (sign-up) is "
+    "not registered with the redactor, so its response card and check messages show it",
+)
+def test_a_token_in_a_sign_up_answer_is_masked_wherever_it_is_shown(tmp_path, shown):
+    def platform(request: httpx.Request) -> httpx.Response:
+        user = {"email": "reader@example.com", "username": "reader", "token": SIGNUP_TOKEN}
+        return httpx.Response(201, json={"user": user})
+
+    path = tmp_path / "params.yaml"
+    path.write_text(PARAMS)
+    s = phasebook.session(
+        "signup",
+        params=path,
+        environ={"ALICE_PASSWORD": PASSWORD},
+        cwd=tmp_path,
+        transport=httpx.MockTransport(platform),
+        display=shown.append,
+    )
+    s.test("A.2", "a reader signs up")
+    body = {"user": {"username": "reader", "email": "reader@example.com", "password": "pw-x"}}
+    r = s.api.post("/api/users", json=body, anonymous=True)
+    s.checks.equal("token", r.json["user"]["token"], SIGNUP_TOKEN)
+    shown.append({"text/html": r._repr_html_(), "text/plain": repr(r)})
+    assert r.json["user"]["token"] == SIGNUP_TOKEN  # the value itself is never masked
+    written = json.dumps({"shown": shown, "results": s.results()}, default=str)
+    assert SIGNUP_TOKEN not in written
