@@ -17,6 +17,7 @@ from pathlib import Path
 from phasebook.errors import ConfigError
 
 SUITE_NOTEBOOK = re.compile(r"^\d\d_[^/]+\.ipynb$")
+DEFAULT_KERNEL = "python3"  # the current Python's ipykernel
 
 
 def discover(notebooks_dir: Path) -> list[Path]:
@@ -54,12 +55,25 @@ def select_suite(notebooks_dir: Path, patterns: Sequence[str]) -> list[Path]:
     return chosen
 
 
+def _metadata(notebook: Path) -> dict:
+    try:
+        metadata = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {})
+    except (OSError, ValueError, AttributeError):
+        return {}  # unreadable notebooks fail later, in papermill, with a better message
+    return metadata if isinstance(metadata, dict) else {}
+
+
 def is_exclusive(notebook: Path) -> bool:
     """True when the notebook's metadata says it must run with no other notebook beside it
     (``{"phasebook": {"exclusive": true}}``): fault injection and load phases change the
     shared platform for everyone while they run."""
-    try:
-        metadata = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {})
-    except (OSError, ValueError):
-        return False  # unreadable notebooks fail later, in papermill, with a better message
-    return bool(metadata.get("phasebook", {}).get("exclusive", False))
+    return bool(_metadata(notebook).get("phasebook", {}).get("exclusive", False))
+
+
+def kernel_name(notebook: Path) -> str:
+    """The notebook's kernelspec name; a notebook without one (written with nbformat, as
+    users do) runs on the current Python (``python3``) instead of failing in papermill with
+    'No kernel name found in notebook'."""
+    spec = _metadata(notebook).get("kernelspec")
+    name = spec.get("name") if isinstance(spec, dict) else None
+    return name if isinstance(name, str) and name else DEFAULT_KERNEL

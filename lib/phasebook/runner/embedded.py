@@ -2,7 +2,9 @@
 
 Starts ``python -m shopstack.cli up --ports auto --fresh --state-dir TMP --detach`` with a
 random ``SHOPSTACK_ADMIN_TOKEN``, reads ``TMP/platform.json``, and on leaving the ``with``
-block (normal end, failure, Ctrl-C) runs ``shopstack down --state-dir TMP``.
+block (normal end, failure, Ctrl-C) runs ``shopstack down --state-dir TMP``. The state dir
+and token are chosen first (:func:`plan_embedded`), so the kernels' environment is known,
+and kernels can start, while the platform starts.
 """
 
 from __future__ import annotations
@@ -24,6 +26,27 @@ SHOPSTACK_MODULE = "shopstack.cli"
 
 
 @dataclass(frozen=True)
+class EmbeddedPlan:
+    """Where an embedded platform will live and its admin token, before it starts."""
+
+    state_dir: Path
+    admin_token: str
+
+    def kernel_env(self) -> dict[str, str]:
+        """The variables that hand this platform to kernels (see docs/architecture.md)."""
+        return {
+            "SHOPSTACK_STATE_DIR": str(self.state_dir),
+            "SHOPSTACK_ADMIN_TOKEN": self.admin_token,
+        }
+
+
+def plan_embedded() -> EmbeddedPlan:
+    """A fresh temp state dir and a random admin token."""
+    state_dir = Path(tempfile.mkdtemp(prefix="phasebook-shopstack-"))
+    return EmbeddedPlan(state_dir, secrets.token_hex(16))
+
+
+@dataclass(frozen=True)
 class EmbeddedPlatform:
     """A running embedded platform: where it lives and what kernels must be told."""
 
@@ -41,11 +64,16 @@ class EmbeddedPlatform:
 
 @contextmanager
 def embedded_platform(
-    env: Mapping[str, str], *, module: str = SHOPSTACK_MODULE, up_timeout: float = 180.0
+    env: Mapping[str, str],
+    *,
+    plan: EmbeddedPlan | None = None,
+    module: str = SHOPSTACK_MODULE,
+    up_timeout: float = 180.0,
 ) -> Iterator[EmbeddedPlatform]:
-    """Start shopstack on free ports in a temp state dir; take it down on exit."""
-    state_dir = Path(tempfile.mkdtemp(prefix="phasebook-shopstack-"))
-    token = secrets.token_hex(16)
+    """Start shopstack on free ports in ``plan``'s state dir (a new temp dir and token by
+    default); take it down and remove the state dir on exit."""
+    plan = plan or plan_embedded()
+    state_dir, token = plan.state_dir, plan.admin_token
     platform_env = {**env, "SHOPSTACK_ADMIN_TOKEN": token}
     base = [sys.executable, "-m", module]
     up = [*base, "up", "--ports", "auto", "--fresh", "--state-dir", str(state_dir), "--detach"]

@@ -1,10 +1,11 @@
 """Execute notebooks in worker processes, each under a wall-clock limit.
 
 A worker (:mod:`phasebook.runner.worker`) imports papermill once and executes one notebook at
-a time with ``papermill.execute_notebook``; this module keeps a pool of them, waits at most
-``wall_timeout`` seconds per notebook, kills the whole process tree (worker and kernel) when
-the limit passes or the run is cancelled (the pool starts a fresh worker for the next
-notebook), and returns an :class:`Execution`.
+a time with ``papermill.execute_notebook``, each on a fresh kernel that it made ready before
+the notebook arrived (:mod:`phasebook.runner.kernels`); this module keeps a pool of them,
+waits at most ``wall_timeout`` seconds per notebook, kills the whole process tree (worker,
+kernel zygote and kernels) when the limit passes or the run is cancelled (the pool starts a
+fresh worker for the next notebook), and returns an :class:`Execution`.
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ class Worker:
     notebook per request. Importing papermill costs about 1.4 s on this machine, so a fresh
     process per notebook cost the suite that much per notebook."""
 
-    def __init__(self, registry: ProcessRegistry) -> None:
+    def __init__(self, registry: ProcessRegistry, warm: dict | None = None) -> None:
         self._registry = registry
         self.proc = subprocess.Popen(
             [sys.executable, "-m", WORKER_MODULE, "--serve"],
@@ -114,6 +115,12 @@ class Worker:
             target=self._pump, args=(self.proc.stdout, self._lines), daemon=True
         ).start()
         threading.Thread(target=self._pump_stderr, daemon=True).start()
+        if warm is not None:  # start the first kernel now, before any notebook is sent
+            self._send({"warm": warm})
+
+    def _send(self, message: dict) -> None:
+        self.proc.stdin.write(json.dumps(message) + "\n")  # type: ignore[union-attr]
+        self.proc.stdin.flush()  # type: ignore[union-attr]
 
     @staticmethod
     def _pump(stream, lines: queue.Queue) -> None:  # noqa: ANN001 - a text pipe
@@ -133,8 +140,7 @@ class Worker:
         """Send one notebook; ``(finished, timed_out)``. Kills the worker on timeout."""
         deadline = None if timeout is None else time.monotonic() + timeout
         try:
-            self.proc.stdin.write(json.dumps(spec) + "\n")  # type: ignore[union-attr]
-            self.proc.stdin.flush()  # type: ignore[union-attr]
+            self._send(spec)
         except OSError:
             return False, False
         while True:
@@ -158,21 +164,26 @@ class Worker:
 
 
 class WorkerPool:
-    """``size`` warm workers; a worker that died or was killed is replaced on next use."""
+    """``size`` warm workers; a worker that died or was killed is replaced on next use.
 
-    def __init__(self, size: int, registry: ProcessRegistry) -> None:
+    ``warm`` (``{"kernel_name", "cwd", "env"}``, what the notebooks' kernels will be started
+    with) has every worker start its first kernel at once; the pool starts while the
+    embedded platform starts and the params load."""
+
+    def __init__(self, size: int, registry: ProcessRegistry, warm: dict | None = None) -> None:
         self.registry = registry
         self.size = max(1, size)
+        self._warm = warm
         self._idle: queue.Queue[Worker] = queue.Queue()
         for _ in range(self.size):
-            self._idle.put(Worker(registry))
+            self._idle.put(Worker(registry, warm))
 
     @contextlib.contextmanager
     def worker(self) -> Iterator[Worker]:
         worker = self._idle.get()
         if not worker.alive:
             worker.stop()
-            worker = Worker(self.registry)
+            worker = Worker(self.registry, self._warm)
         try:
             yield worker
         finally:

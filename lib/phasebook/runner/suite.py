@@ -23,10 +23,16 @@ from phasebook.report.results import NotebookResult
 from phasebook.report.run import RunInfo
 from phasebook.report.scrub import Scrubber
 from phasebook.report.write import write_run_report
-from phasebook.runner.collect import collect_result
-from phasebook.runner.discovery import is_exclusive, select_suite
-from phasebook.runner.embedded import EmbeddedPlatform, embedded_platform
+from phasebook.runner.collect import HtmlExports, collect_result
+from phasebook.runner.discovery import is_exclusive, kernel_name, select_suite
+from phasebook.runner.embedded import (
+    EmbeddedPlan,
+    EmbeddedPlatform,
+    embedded_platform,
+    plan_embedded,
+)
 from phasebook.runner.execute import NotebookJob, ProcessRegistry, WorkerPool, execute_notebook
+from phasebook.runner.lean_imports import skip_unused_imports
 from phasebook.runner.progress import Progress
 
 DEFAULT_TIMEOUT = 600.0
@@ -59,15 +65,17 @@ def run_suite(
 ) -> SuiteOutcome:
     """Run the selected notebooks and write the report; see the module doc for errors."""
     environ = dict(os.environ if environ is None else environ)
+    skip_unused_imports()  # before the HTML export imports nbconvert
     notebooks = select_suite(options.notebooks_dir, options.patterns)
-    shown_params = load_params(options.params_file, environ=environ, cwd=options.root).source
     started, clock = datetime.now().astimezone(), time.monotonic()
-    registry = ProcessRegistry()
-    # Workers import papermill while the embedded platform starts.
-    pool = WorkerPool(min(options.jobs, len(notebooks)), registry)
-    with contextlib.closing(pool), _platform(options, environ) as platform:
-        env = _kernel_env(options, environ, platform)
-        params = load_params(options.params_file, environ=env, cwd=options.root)
+    plan = plan_embedded() if options.embedded else None
+    env = _kernel_env(options, environ, plan)
+    params = load_params(options.params_file, environ=env, cwd=options.root)
+    shown_params = params.source
+    # Workers import papermill and fork their first kernels while the platform starts.
+    warm = {"kernel_name": kernel_name(notebooks[0]), "cwd": str(notebooks[0].parent), "env": env}
+    pool = WorkerPool(min(options.jobs, len(notebooks)), ProcessRegistry(), warm)
+    with contextlib.closing(pool), _platform(environ, plan) as platform:
         target = resolve_target(params)
         check_platform(params, target)
         base_url = target.base_url
@@ -115,18 +123,18 @@ def _run_info(
 
 
 @contextlib.contextmanager
-def _platform(options: RunOptions, environ: Mapping) -> Iterator[EmbeddedPlatform | None]:
-    if not options.embedded:
+def _platform(environ: Mapping, plan: EmbeddedPlan | None) -> Iterator[EmbeddedPlatform | None]:
+    if plan is None:
         yield None
         return
-    with embedded_platform(environ) as platform:
+    with embedded_platform(environ, plan=plan) as platform:
         yield platform
 
 
-def _kernel_env(options: RunOptions, environ: Mapping, platform: EmbeddedPlatform | None) -> dict:
+def _kernel_env(options: RunOptions, environ: Mapping, plan: EmbeddedPlan | None) -> dict:
     env = {**environ, "PHASEBOOK_PARAMS": str(options.params_file)}
-    if platform is not None:
-        env.update(platform.kernel_env())
+    if plan is not None:
+        env.update(plan.kernel_env())
     return env
 
 
@@ -140,6 +148,7 @@ def _job(notebook: Path, options: RunOptions, out_dir: Path, env: dict) -> Noteb
         cell_timeout=options.timeout,
         wall_timeout=options.timeout,
         env=env,
+        kernel_name=kernel_name(notebook),
     )
 
 
@@ -147,6 +156,7 @@ def _execute_all(
     jobs: list[NotebookJob], pool: WorkerPool, scrubber: Scrubber, progress: Progress
 ) -> list[NotebookResult]:
     registry = pool.registry
+    exports = HtmlExports(scrubber)  # beside the next notebooks, not before them
 
     def run_one(job: NotebookJob) -> NotebookResult | None:
         if registry.cancelled:
@@ -155,8 +165,9 @@ def _execute_all(
         execution = execute_notebook(job, pool)
         if registry.cancelled:  # interrupted: the main thread is already cleaning up
             return None
-        result = collect_result(job, execution, scrubber)
+        result, nb = collect_result(job, execution, scrubber)
         progress.finished(result)
+        exports.submit(job, nb)
         return result
 
     # Notebooks that stop services or load the platform run alone, after the others.
@@ -170,6 +181,8 @@ def _execute_all(
     except BaseException:  # Ctrl-C included: no worker or kernel may outlive the run
         registry.kill_all()
         threads.shutdown(wait=True, cancel_futures=True)
+        exports.cancel()
         raise
     threads.shutdown(wait=True)
+    exports.wait()
     return [done[job.name] for job in jobs]

@@ -3,8 +3,11 @@
 Run as ``python -m phasebook.runner.worker --serve``: it reads one JSON spec per line on stdin
 (input and output notebooks, papermill parameters, working directory, cell timeout, kernel
 environment), writes an outcome JSON (``{"error": null}`` or the error's cell index, ename and
-evalue) to ``spec["outcome_path"]`` and prints the done line. The parent enforces a
-wall-clock limit per notebook by killing the worker's process tree.
+evalue) to ``spec["outcome_path"]`` and prints the done line. A ``{"warm": {...}}`` line
+(kernel name, working directory, environment) has a kernel made ready before the first
+notebook arrives; after each notebook the next kernel is forked at once
+(:mod:`phasebook.runner.kernels`). The parent enforces a wall-clock limit per notebook by
+killing the worker's process tree (zygote and kernels included).
 """
 
 from __future__ import annotations
@@ -14,24 +17,37 @@ import os
 import sys
 from pathlib import Path
 
+from phasebook.runner.discovery import kernel_name as notebook_kernel_name
+from phasebook.runner.kernels import KernelKey, KernelSlot
+from phasebook.runner.lean_imports import skip_unused_imports
+
 DONE = "phasebook-worker: done"  # printed after each notebook's outcome is written
 
 
-def execute(spec: dict) -> dict:
-    """Execute the notebook described by ``spec``; return its outcome (never raises)."""
+def kernel_name(spec: dict) -> str:
+    """The kernel for ``spec``: given, else the notebook's kernelspec, else the current
+    Python's ``python3`` (a notebook written with nbformat has no kernelspec)."""
+    return spec.get("kernel_name") or notebook_kernel_name(Path(spec["input"]))
+
+
+def execute(spec: dict, km=None) -> dict:  # noqa: ANN001 - a jupyter_client KernelManager
+    """Execute the notebook described by ``spec`` (on kernel ``km`` when given, else on one
+    papermill starts); return its outcome (never raises)."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    extra = {} if km is None else {"km": km}
     try:
         papermill.execute_notebook(
             spec["input"],
             spec["output"],
             parameters=spec.get("parameters") or {},
             cwd=spec.get("cwd"),
-            kernel_name=spec.get("kernel_name"),
+            kernel_name=kernel_name(spec),
             progress_bar=False,
             log_output=False,
             execution_timeout=spec.get("cell_timeout"),
+            **extra,
         )
     except PapermillExecutionError as exc:
         error = {"cell_index": exc.cell_index, "ename": exc.ename, "evalue": exc.evalue}
@@ -43,19 +59,36 @@ def execute(spec: dict) -> dict:
 
 def serve(stdin, stdout) -> int:  # noqa: ANN001 - text streams
     """Execute the notebook of each spec line read from ``stdin``, one at a time; after each,
-    print the done line. The kernel inherits this process's environment, so each spec's
-    ``env`` replaces it first."""
-    import papermill  # noqa: F401 - imported once, before the first notebook arrives
+    print the done line. A kernel papermill starts inherits this process's environment, so
+    each spec's ``env`` replaces it first."""
+    slot = KernelSlot()
+    papermill_imported = False
+    try:
+        for line in stdin:
+            spec = json.loads(line)
+            if "warm" in spec:
+                slot.prepare(KernelKey.from_spec(spec["warm"]))
+            else:
+                _run_one(spec, slot, stdout)
+            if not papermill_imported:  # while the first kernel starts
+                import papermill  # noqa: F401
 
-    for line in stdin:
-        spec = json.loads(line)
-        if spec.get("env") is not None:
-            os.environ.clear()
-            os.environ.update(spec["env"])
-        outcome = execute(spec)
-        Path(spec["outcome_path"]).write_text(json.dumps(outcome), encoding="utf-8")
-        print(DONE, file=stdout, flush=True)
+                papermill_imported = True
+    finally:
+        slot.close()
     return 0
+
+
+def _run_one(spec: dict, slot: KernelSlot, stdout) -> None:  # noqa: ANN001 - a text stream
+    if spec.get("env") is not None:
+        os.environ.clear()
+        os.environ.update(spec["env"])
+    key = KernelKey.from_spec({**spec, "kernel_name": kernel_name(spec)})
+    km = slot.take(key)
+    outcome = execute(spec, km)
+    Path(spec["outcome_path"]).write_text(json.dumps(outcome), encoding="utf-8")
+    print(DONE, file=stdout, flush=True)
+    slot.release(km, key)  # shut this kernel down, fork the next one
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     if args != ["--serve"]:
         print("usage: python -m phasebook.runner.worker --serve", file=sys.stderr)
         return 2
+    skip_unused_imports()
     return serve(sys.stdin, sys.stdout)
 
 

@@ -1,0 +1,114 @@
+"""Kernel zygote: a process that has imported ipykernel and the library once, and forks a
+fresh IPython kernel per notebook.
+
+Run as ``python -m phasebook.runner.zygote`` with the kernel's environment and working
+directory (:mod:`phasebook.runner.kernels` starts it). It imports :data:`PRE_IMPORTS` (into
+``sys.modules`` only: no kernel, no shell, no user namespace exists yet), then reads one
+connection-file path per line on stdin; for each it forks, and the child becomes exactly
+what ``python -m ipykernel_launcher -f FILE --HistoryManager.hist_file=:memory:`` would be
+(the command nbclient runs), minus the imports. The parent answers ``{"pid": N}`` on stdout.
+:data:`LATER_IMPORTS` follow the first fork, so the first kernel is not kept waiting.
+
+A forked kernel is a new process: its globals, ``In``/``Out``, execution count and
+monkeypatches are its own and die with it. What it shares with its siblings is what the
+zygote had before the fork: imported modules (in their just-imported state) and the string
+hash seed. ``random`` reseeds itself in a forked child; numpy's global generator is reseeded
+here.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import os
+import signal
+import sys
+
+# CPU seconds to import, measured here (docs/runner.md): ipykernel and IPython 0.29, the
+# library's session with httpx 0.24 (a first request needs them); pandas 0.26 and SQLAlchemy
+# 0.20 (a first database query). The first kernel is forked as soon as the first group is
+# in; the second group is imported while that kernel runs its notebook.
+PRE_IMPORTS = (
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "ipykernel.zmqshell",
+    "phasebook",
+    "phasebook.sessions",
+)
+LATER_IMPORTS = ("pandas", "sqlalchemy")
+HIST_FILE_ARG = "--HistoryManager.hist_file=:memory:"  # what nbclient passes to ipykernel
+
+
+def pre_import(modules: tuple[str, ...] = PRE_IMPORTS) -> list[str]:
+    """Import ``modules``; the ones that fail are left for the notebook to import (and to
+    report with its own traceback). Returns the names that failed."""
+    failed = []
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - a broken optional module must not stop the pool
+            failed.append(name)
+    return failed
+
+
+def become_kernel(connection_file: str, launcher: str) -> None:
+    """In a forked child: run an IPython kernel on ``connection_file``; never returns."""
+    code = 1
+    try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        os.setsid()  # as jupyter_client's launcher: its own session, like a launched kernel
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.dup2(2, 1)  # fd 1 is the zygote's answer pipe: kernel noise goes to stderr
+        os.close(devnull)
+        os.environ["JPY_PARENT_PID"] = str(os.getppid())
+        _reseed_numpy()
+        from ipykernel import kernelapp
+
+        sys.argv = [launcher, "-f", connection_file, HIST_FILE_ARG]
+        kernelapp.launch_new_instance()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:  # noqa: BLE001 - the child must never return into the zygote loop
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        os._exit(code)
+
+
+def _reseed_numpy() -> None:
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        numpy.random.seed()  # the legacy global generator, from fresh OS entropy
+
+
+def serve(stdin, stdout) -> int:  # noqa: ANN001 - text streams
+    """Fork one kernel per connection-file line; answer each with its pid."""
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped automatically
+    spec = importlib.util.find_spec("ipykernel_launcher")
+    launcher = (spec.origin if spec else None) or "ipykernel_launcher"  # a kernel's sys.argv[0]
+    failed = pre_import(PRE_IMPORTS)
+    later = LATER_IMPORTS
+    for line in stdin:
+        connection_file = json.loads(line)["connection_file"]
+        pid = os.fork()
+        if pid == 0:
+            become_kernel(connection_file, launcher)
+        print(json.dumps({"pid": pid, "failed": failed}), file=stdout, flush=True)
+        failed, later = failed + pre_import(later), ()
+    return 0
+
+
+def main() -> int:
+    # As ipykernel_launcher: the working directory is not on sys.path while modules load
+    # (IPython puts it back when the shell starts).
+    if sys.path and sys.path[0] in ("", os.getcwd()):
+        del sys.path[0]
+    return serve(sys.stdin, sys.stdout)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
