@@ -18,6 +18,7 @@ from typing import Any
 
 from . import compare, jsonpath
 from .cells import CellTracker
+from .diffview import failure_detail_html, plain_repr
 from .display import CHECK_MIME, Emit, emit, escape, jsonable, shorten
 from .redact import Redactor
 from .response import Response
@@ -343,7 +344,12 @@ def _where(path: Iterable[Any]) -> str:
 
 
 def _expectation(name: str, ok: bool, expected: Any, actual: Any) -> str:
-    return f"{name} == {expected!r}" if ok else f"{name}: expected {expected!r}, got {actual!r}"
+    shown_expected, shown_actual = plain_repr(expected), plain_repr(actual)
+    return (
+        f"{name} == {shown_expected}"
+        if ok
+        else f"{name}: expected {shown_expected}, got {shown_actual}"
+    )
 
 
 def render(result: CheckResult) -> dict[str, Any]:
@@ -354,12 +360,7 @@ def render(result: CheckResult) -> dict[str, Any]:
     text = f"{mark} {test}{result.message}{note}"
     detail = ""
     if result.status in (FAILED, XFAIL):
-        detail = (
-            "<table style='margin-left:1.5em'>"
-            f"<tr><td>expected</td><td><code>{escape(_short(result.expected))}</code></td></tr>"
-            f"<tr><td>actual</td><td><code>{escape(_short(result.actual))}</code></td></tr>"
-            "</table>"
-        )
+        detail = failure_detail_html(result.expected, result.actual)  # diffview.py
     html = (
         f"<div class='phasebook-check {result.status}'>"
         f"<span style='color:{color};font-weight:bold'>{mark}</span> "
@@ -367,7 +368,3 @@ def render(result: CheckResult) -> dict[str, Any]:
         f"<i style='color:{color}'>{escape(note)}</i>{detail}</div>"
     )
     return {"text/plain": text, "text/html": html, CHECK_MIME: result.payload()}
-
-
-def _short(value: Any) -> str:
-    return shorten(repr(value), 300)

@@ -57,6 +57,31 @@ def show(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
 
 
+def plain_repr(value: Any) -> str:
+    """``repr`` with numpy/pandas scalars as plain numbers: ``3899.97``, ``'abc'``, ``None``."""
+    converted = jsonable(value)
+    if isinstance(converted, str) and not isinstance(value, str):
+        return converted  # no JSON form: jsonable already gave its repr
+    return repr(plain(value))
+
+
+def failure_detail_html(expected: Any, actual: Any) -> str:
+    """What a failed check shows under its message: the field-level diff of two JSON
+    values, else expected and actual as plain values."""
+    if is_structured(expected, actual):
+        return f"<div style='margin-left:1.5em'>{diff_html(expected, actual)}</div>"
+    rows = "".join(
+        f"<tr><td>{label}</td><td><code>{html.escape(_cut(plain_repr(value)))}</code></td></tr>"
+        for label, value in (("expected", expected), ("actual", actual))
+    )
+    return f"<table style='margin-left:1.5em'>{rows}</table>"
+
+
+def _cut(text: str, limit: int = 300) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
 def unwrap_numpy(text: str) -> str:
     """``np.float64(3899.97)`` → ``3899.97`` inside a message written before values were
     made plain (payloads of older runs)."""

@@ -139,3 +139,24 @@ def test_checklist_marks_an_item_by_the_checks_of_its_tests():
         }
     )
     assert table[""].tolist() == ["✓", "✗", "✗"]
+
+
+def test_a_failed_json_check_shows_a_field_level_diff_with_the_differing_path_marked():
+    shown = []
+    checks = Checks(display=shown.append)
+    checks.equal(
+        "cart", {"total_price": 2599.99, "items": [1]}, {"total_price": 2599.98, "items": [1]}
+    )
+    html = shown[-1]["text/html"]
+    assert "data-diff-path='total_price'" in html and "data-diff-path='items" not in html
+    assert "total_price: expected 2599.98, got 2599.99" in html
+
+
+def test_numpy_scalars_are_shown_as_plain_numbers():
+    import numpy as np
+
+    shown = []
+    checks = Checks(display=shown.append)
+    checks.equal("amount", np.float64(3899.97), 3899.98)
+    assert shown[-1]["text/plain"].endswith("amount: expected 3899.98, got 3899.97")
+    assert "np.float64" not in shown[-1]["text/html"]
