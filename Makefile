@@ -12,11 +12,12 @@ LAB_ARGS ?=
 PARAMS ?= params/local.yaml
 JOBS ?= 2
 
-.PHONY: help install report test lint lab up down status notebooks bench clean
+.PHONY: help install report test test-fast lint lab up down status notebooks bench clean
 
 help:
 	@echo "make report     run the whole notebook suite against the embedded platform -> outputs/<run>/index.html"
 	@echo "make test       ruff + the whole pytest suite"
+	@echo "make test-fast  unit + integration tiers only: no platform, no kernels (tests/conftest.py)"
 	@echo "make lab        JupyterLab on working copies in $(LAB_DIR)/ (never the committed notebooks), platform up"
 	@echo "make up / down  the embedded platform alone (state in $(STATE_DIR)/)"
 	@echo "make notebooks  re-execute and re-save the committed notebooks (after an intended change)"
@@ -40,6 +41,10 @@ lint: install
 
 test: lint
 	$(BIN)/pytest -n $(JOBS) --dist loadgroup
+
+# The fast loop: tiers are set in tests/conftest.py (e2e = starts a platform, kernels, papermill).
+test-fast: install
+	$(BIN)/pytest -m "unit or integration" -n $(JOBS) -q
 
 # The admin token (generated unless SHOPSTACK_ADMIN_TOKEN is exported) goes to
 # $(STATE_DIR)/admin_token, mode 0600, where local kernels find it: nothing to export.

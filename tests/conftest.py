@@ -1,5 +1,18 @@
 """Fixtures shared by every test directory: a running shopstack platform, PostgreSQL, Redis.
 
+Every test gets exactly one speed tier (``pytest -m unit``, ``make test-fast`` runs
+``unit or integration``), decided here by :func:`pytest_collection_modifyitems`:
+
+- ``e2e``: it starts processes — a platform (the ``platform`` fixture, or one of its own),
+  Jupyter kernels, papermill, an app server: every test under ``tests/suite/`` and
+  ``tests/notebooks/``, every test using ``platform``, and the modules in :data:`E2E_MODULES`.
+- ``integration``: it talks to a real database or cache in-process: it uses ``settings``
+  (SQLite and PostgreSQL), ``postgres_url`` or ``redis_url``.
+- ``unit``: everything else (fakes, pure functions, files in a tmp dir).
+
+A test marked by hand keeps its mark. A new module that starts processes without the
+``platform`` fixture belongs in :data:`E2E_MODULES`.
+
 ``platform`` starts ``shopstack up --ports auto --fresh --detach`` once per session (per xdist
 worker) and yields the parsed ``platform.json``; ``SHOPSTACK_TEST_PROFILE=postgres`` runs it on
 PostgreSQL + Redis from ``SHOPSTACK_TEST_POSTGRES_URL`` / ``SHOPSTACK_TEST_REDIS_URL``.
@@ -21,6 +34,52 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+#: Modules that start processes of their own (a platform, kernels, papermill, an app server).
+E2E_MODULES = frozenset(
+    {
+        "tests/apps/test_conduit.py",
+        "tests/lib/test_cells.py",
+        "tests/lib/test_control.py",
+        "tests/lib/test_load_headless.py",
+        "tests/lib/test_load_run.py",
+        "tests/lib/test_tracebacks.py",
+        "tests/platform/test_checkout_faults.py",
+        "tests/platform/test_gateway_outage.py",
+        "tests/platform/test_gateway_schemathesis.py",
+        "tests/platform/test_openapi_drift.py",
+        "tests/platform/test_seed002_full_script.py",
+        "tests/platform/test_seed002_script.py",
+        "tests/platform/test_supervisor.py",
+        "tests/runner/test_cli_errors.py",
+        "tests/runner/test_cli_parameters.py",
+        "tests/runner/test_runner_embedded.py",
+    }
+)
+E2E_DIRS = ("tests/suite/", "tests/notebooks/")
+E2E_FIXTURES = frozenset({"platform"})
+INTEGRATION_FIXTURES = frozenset({"settings", "postgres_url", "redis_url"})
+TIERS = ("unit", "integration", "e2e")
+
+
+def speed_tier(path: str, fixtures: set[str]) -> str:
+    """The tier of a test at ``path`` (relative to the repository) using ``fixtures``."""
+    if path in E2E_MODULES or path.startswith(E2E_DIRS) or fixtures & E2E_FIXTURES:
+        return "e2e"
+    if fixtures & INTEGRATION_FIXTURES:
+        return "integration"
+    return "unit"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    root = Path(config.rootpath)
+    for item in items:
+        if any(item.get_closest_marker(tier) for tier in TIERS):
+            continue
+        path = Path(str(item.path)).relative_to(root).as_posix()
+        fixtures = set(getattr(item, "fixturenames", ()))
+        item.add_marker(getattr(pytest.mark, speed_tier(path, fixtures)))
+
 
 PG_BIN = Path(os.environ.get("SHOPSTACK_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
 #: The admin token of the session's platform (admin routes are on in tests).
