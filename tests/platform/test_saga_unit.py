@@ -57,6 +57,18 @@ class CrashAfter(PausePoint):
             raise Crash(status)
 
 
+def crashed(crash: str, *, token: str = "tok_visa"):
+    """A checkout whose process died at ``crash``; a restarted runtime on the same store."""
+    services = shop()
+    services.crash = crash
+    rt, store = fake_runtime(services)
+    with pytest.raises(Crash):
+        checkout(rt, token=token)
+    services.crash = None
+    restarted, _ = fake_runtime(services, store)
+    return services, store, restarted
+
+
 def recover(rt) -> int:
     return run(recovery.recover_once(rt, stale_s=0.0))
 
@@ -232,14 +244,8 @@ def test_crash_after_reservation_is_compensated_on_restart():
 
 
 def test_crash_before_the_charge_voids_it_and_compensates_on_restart():
-    services = shop()
-    services.crash = "charge"
-    rt, store = fake_runtime(services)
-    with pytest.raises(Crash):
-        checkout(rt)
+    services, store, restarted = crashed("charge")
     assert only_session(store).status == "PAYMENT_PENDING"
-    services.crash = None
-    restarted, _ = fake_runtime(services, store)
     assert recover(restarted) == 1
     session = only_session(store)
     assert (session.status, session.failure_reason) == ("FAILED", "interrupted")
@@ -247,13 +253,7 @@ def test_crash_before_the_charge_voids_it_and_compensates_on_restart():
 
 
 def test_crash_after_a_captured_charge_resumes_to_completed_on_restart():
-    services = shop()
-    services.crash = "charge:after"
-    rt, store = fake_runtime(services)
-    with pytest.raises(Crash):
-        checkout(rt)
-    services.crash = None
-    restarted, _ = fake_runtime(services, store)
+    services, store, restarted = crashed("charge:after")
     assert recover(restarted) == 1
     session = only_session(store)
     assert session.status == "COMPLETED" and store.outbox_types() == ["checkout.completed"]
@@ -261,39 +261,21 @@ def test_crash_after_a_captured_charge_resumes_to_completed_on_restart():
 
 
 def test_crash_after_a_declined_charge_fails_declined_on_restart():
-    services = shop()
-    services.crash = "charge:after"
-    rt, store = fake_runtime(services)
-    with pytest.raises(Crash):
-        checkout(rt, token="tok_chargeDeclined")
-    services.crash = None
-    restarted, _ = fake_runtime(services, store)
+    _, store, restarted = crashed("charge:after", token="tok_chargeDeclined")
     assert recover(restarted) == 1
     session = only_session(store)
     assert (session.status, session.failure_reason) == ("FAILED", "payment_declined")
 
 
 def test_crash_before_confirmation_resumes_to_completed_on_restart():
-    services = shop()
-    services.crash = "confirm"
-    rt, store = fake_runtime(services)
-    with pytest.raises(Crash):
-        checkout(rt)
+    _, store, restarted = crashed("confirm")
     assert only_session(store).status == "PAYMENT_COMPLETED"
-    services.crash = None
-    restarted, _ = fake_runtime(services, store)
     assert recover(restarted) == 1 and only_session(store).status == "COMPLETED"
 
 
 def test_recovery_leaves_active_and_fresh_sessions_and_retries_unreachable_ones():
-    services = shop()
-    services.crash = "confirm"
-    rt, store = fake_runtime(services)
-    with pytest.raises(Crash):
-        checkout(rt)
-    services.crash = None
+    services, store, restarted = crashed("confirm")
     session = only_session(store)
-    restarted, _ = fake_runtime(services, store)
     restarted.active.add(session.id)
     assert recover(restarted) == 0  # a saga of this process is driving it
     restarted.active.clear()
@@ -305,13 +287,7 @@ def test_recovery_leaves_active_and_fresh_sessions_and_retries_unreachable_ones(
 
 
 def test_recovery_skips_a_session_another_actor_moved_on():
-    services = shop()
-    services.crash = "confirm"
-    rt, store = fake_runtime(services)
-    with pytest.raises(Crash):
-        checkout(rt)
-    services.crash = None
-    restarted, _ = fake_runtime(services, store)
+    _, store, restarted = crashed("confirm")
     stale = only_session(store)
 
     async def moved_meanwhile(rt_, session):
