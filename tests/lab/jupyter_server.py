@@ -1,0 +1,78 @@
+"""Start JupyterLab as `make lab` does (on its working copies), on a free port, with a token."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from .conftest import BIN, ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def jupyter_lab(notebook_dir: Path, *, env: dict[str, str], log: Path, timeout_s: float = 90):
+    """``jupyter lab --notebook-dir=DIR`` (make lab's command): yields (base URL, token)."""
+    port, token = free_port(), secrets.token_hex(16)
+    command = [
+        str(BIN / "jupyter"),
+        "lab",
+        f"--notebook-dir={notebook_dir}",
+        f"--port={port}",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--IdentityProvider.token={token}",
+        "--ServerApp.disable_check_xsrf=True",
+    ]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    with open(log, "w") as handle:
+        proc = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait(base, token, proc, timeout_s, log)
+        yield base, token
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+def _wait(base: str, token: str, proc: subprocess.Popen, timeout_s: float, log: Path) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(
+                f"jupyter lab exited ({proc.returncode}):\n{log.read_text()[-3000:]}"
+            )
+        try:
+            request = urllib.request.Request(f"{base}/api/status?token={token}")
+            with urllib.request.urlopen(request, timeout=2):
+                return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.5)
+    raise RuntimeError(
+        f"jupyter lab did not answer within {timeout_s} s:\n{log.read_text()[-3000:]}"
+    )
