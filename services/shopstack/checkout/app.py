@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from shopstack.checkout.adapters.clients import HttpServices
 from shopstack.checkout.adapters.sql import sql_unit_of_work
 from shopstack.checkout.adapters.tables import metadata
+from shopstack.checkout.entrypoints.events import router as events_router
 from shopstack.checkout.entrypoints.routes import router
 from shopstack.checkout.entrypoints.stream import router as stream_router
 from shopstack.checkout.service_layer.broadcaster import Broadcaster
@@ -50,5 +51,8 @@ async def checkout_runtime(context: ServiceContext) -> AsyncIterator[None]:
 
 def create_app() -> FastAPI:
     return create_service_app(
-        "checkout", [router, stream_router], tables=metadata, resources=checkout_runtime
+        "checkout",
+        [router, events_router, stream_router],
+        tables=metadata,
+        resources=checkout_runtime,
     )

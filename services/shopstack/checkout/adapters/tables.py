@@ -14,6 +14,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Table,
+    UniqueConstraint,
 )
 
 metadata = MetaData()
@@ -53,14 +54,23 @@ outbox_events = Table(
     Index("ix_outbox_events_processed_at", "processed_at"),
 )
 
+#: The event log (CONTRACT.md "Event log as an event engine"): domain events of the saga and
+#: client events. ``sequence`` is gapless per (tenant, user, aggregate), which the unique
+#: constraint guards; ``tenant_id`` is ``default`` until tenancy arrives.
 events = Table(
     "events",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("tenant_id", String(63), nullable=False, server_default="default"),
     Column("user_id", BigInteger, nullable=False),
-    Column("event_type", String(64), nullable=False),
-    Column("aggregate_id", String(36), nullable=False),
+    Column("event_type", String(128), nullable=False),
+    Column("aggregate_id", String(128), nullable=False),
+    Column("sequence", BigInteger, nullable=False),
     Column("payload", JSON, nullable=False),
     Column("created_at", DateTime, nullable=False),
-    Index("ix_events_user_id", "user_id", "id"),
+    Index("ix_events_user_id", "tenant_id", "user_id", "id"),
+    Index("ix_events_type", "tenant_id", "user_id", "event_type", "id"),
+    UniqueConstraint(
+        "tenant_id", "user_id", "aggregate_id", "sequence", name="uq_events_aggregate_sequence"
+    ),
 )

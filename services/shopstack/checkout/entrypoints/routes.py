@@ -79,10 +79,10 @@ async def get_checkout(checkout_id: str, request: Request, user_id: CallerId) ->
 async def list_events(
     request: Request,
     user_id: CallerId,
-    type: Annotated[str | None, Query(max_length=64)] = None,  # noqa: A002 - public name
-    aggregate_id: Annotated[str | None, Query(max_length=64)] = None,
+    type: Annotated[str | None, Query(max_length=128)] = None,  # noqa: A002 - public name
+    aggregate_id: Annotated[str | None, Query(max_length=128)] = None,
     after_id: Annotated[int, Query(ge=0, le=MAX_EVENT_ID)] = 0,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
     found = await _runtime(request).read(
         lambda uow: uow.events.query(

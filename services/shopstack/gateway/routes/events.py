@@ -1,4 +1,4 @@
-"""``/api/v1/events``: the caller's checkout events — a query, and a live WebSocket stream.
+"""``/api/v1/events``: the caller's event log — publish (one or a batch), query, live stream.
 
 The stream is proxied to the checkout service (which owns the event log) with the
 ``websockets`` client. Identity as on every route: ``X-User-Id`` in mock mode and
@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Annotated
+import json
+from typing import Annotated, Any
 
 import websockets
 from fastapi import APIRouter, Query, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
 
-from shopstack.errors import ShopError
+from shopstack.errors import ShopError, invalid_request
 from shopstack.gateway.deps import DownstreamDep, user_headers
 from shopstack.gateway.forwarding import MAX_ID, errors, relay
 from shopstack.gateway.identity import CurrentUser, current_user
@@ -33,10 +35,10 @@ async def list_events(
     user: CurrentUser,
     request: Request,
     downstream: DownstreamDep,
-    type: Annotated[str | None, Query(max_length=64)] = None,  # noqa: A002 - public name
-    aggregate_id: Annotated[str | None, Query(max_length=64)] = None,
+    type: Annotated[str | None, Query(max_length=128)] = None,  # noqa: A002 - public name
+    aggregate_id: Annotated[str | None, Query(max_length=128)] = None,
     after_id: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> Response:
     params: dict[str, object] = {"after_id": after_id, "limit": limit}
     if type:
@@ -52,6 +54,74 @@ async def list_events(
         idempotent=True,
     )
     return relay(response)
+
+
+class EventCreate(BaseModel):
+    """Documents the body; the checkout service validates it (CONTRACT.md event engine)."""
+
+    type: str = Field(
+        pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$",
+        max_length=128,
+        description="not starting checkout., order., cart., payment., inventory., "
+        "notification. or config. (reserved: 400 reserved_event_type)",
+        examples=["ledger.entry_added"],
+    )
+    aggregate_id: str = Field(min_length=1, max_length=128, examples=["ledger-1"])
+    payload: dict[str, Any] = Field(description="a JSON object of at most 64 KiB")
+    expected_sequence: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_ID,
+        description="the sequence this event must get (current + 1), else 409 sequence_conflict",
+    )
+
+
+class EventBatchCreate(BaseModel):
+    events: list[EventCreate] = Field(min_length=1, max_length=1000)
+
+
+def _body_doc(model: type[BaseModel]) -> dict[str, Any]:
+    schema = {"application/json": {"schema": model.model_json_schema()}}
+    return {"requestBody": {"required": True, "content": schema}}
+
+
+async def _publish(path: str, user: int, request: Request, downstream) -> Response:  # noqa: ANN001
+    raw = await request.body()
+    try:
+        body = json.loads(raw) if raw.strip() else None
+    except (ValueError, RecursionError) as exc:
+        raise invalid_request("malformed JSON") from exc
+    response = await downstream.call(
+        "checkout",
+        "POST",
+        path,
+        json=body,
+        headers=user_headers(user, request),
+        idempotent=False,  # a repeat would append the event twice
+    )
+    return relay(response)
+
+
+@router.post(
+    "",
+    status_code=201,
+    summary="Publish one event (gapless sequence per aggregate, optional expected_sequence)",
+    responses=errors(400, 401, 409, 503),
+    openapi_extra=_body_doc(EventCreate),
+)
+async def publish_event(user: CurrentUser, request: Request, downstream: DownstreamDep) -> Response:
+    return await _publish("/events", user, request, downstream)
+
+
+@router.post(
+    "/batch",
+    status_code=201,
+    summary="Publish 1-1000 events in one transaction: all stored or none",
+    responses=errors(400, 401, 409, 503),
+    openapi_extra=_body_doc(EventBatchCreate),
+)
+async def publish_batch(user: CurrentUser, request: Request, downstream: DownstreamDep) -> Response:
+    return await _publish("/events/batch", user, request, downstream)
 
 
 def _stream_user(websocket: WebSocket) -> int:

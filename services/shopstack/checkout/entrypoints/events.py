@@ -1,0 +1,62 @@
+"""``POST /events`` and ``POST /events/batch``: a caller publishes its own events.
+
+Bodies are checked by :mod:`shopstack.checkout.domain.client_events` (400 ``invalid_request``
+or ``reserved_event_type``, a batch naming the index); a failed ``expected_sequence`` is
+``409 sequence_conflict`` with ``current_sequence``. Either way nothing is stored.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from shopstack.caller import CallerId
+from shopstack.checkout.domain.client_events import (
+    InvalidEvent,
+    NewEvent,
+    SequenceConflict,
+    parse_batch,
+    parse_event,
+)
+from shopstack.checkout.service_layer.event_engine import publish
+from shopstack.errors import ShopError, invalid_request
+
+router = APIRouter()
+
+
+async def _json(request: Request) -> Any:
+    try:
+        return json.loads(await request.body() or b"null")
+    except (ValueError, RecursionError) as exc:
+        raise invalid_request("malformed JSON") from exc
+
+
+async def _publish(request: Request, user_id: int, batch: list[NewEvent]) -> list[dict[str, Any]]:
+    try:
+        return await publish(request.app.state.runtime, user_id=user_id, batch=batch)
+    except SequenceConflict as exc:
+        raise ShopError(409, "sequence_conflict", str(exc), current_sequence=exc.current) from exc
+
+
+def _parsed(parse, body: Any):  # noqa: ANN001, ANN202 - parse_event or parse_batch
+    try:
+        return parse(body)
+    except InvalidEvent as exc:
+        raise ShopError(400, exc.code, exc.message) from exc
+
+
+@router.post("/events", status_code=201)
+async def post_event(request: Request, user_id: CallerId) -> JSONResponse:
+    event = _parsed(parse_event, await _json(request))
+    stored = await _publish(request, user_id, [event])
+    return JSONResponse(stored[0], status_code=201)
+
+
+@router.post("/events/batch", status_code=201)
+async def post_batch(request: Request, user_id: CallerId) -> JSONResponse:
+    batch = _parsed(parse_batch, await _json(request))
+    stored = await _publish(request, user_id, batch)
+    return JSONResponse({"events": stored}, status_code=201)
