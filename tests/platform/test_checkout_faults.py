@@ -112,6 +112,7 @@ def test_payment_down_is_503_with_compensation_and_recovers_after_start(faults):
     assert response.json() == {
         "error": "payment service unavailable",
         "code": "service_unavailable",
+        "retry_with_same_idempotency_key": True,  # the checkout may still complete
     }
     assert elapsed < 6.0  # 3 attempts of at most the 2 s downstream timeout
     [session] = faults.sql("checkout", "SELECT * FROM checkout_sessions WHERE user_id = :u", u=user)
