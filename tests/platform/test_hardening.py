@@ -16,6 +16,7 @@ import httpx
 import pytest
 from shopstack.cart.cache import InProcessCartCache, RedisCartCache
 from shopstack.cart.domain import new_cart
+from shopstack.cart.schemas import CartItemUpdate
 from shopstack.settings import Settings, SettingsError
 from shopstack.wire import utcnow
 
@@ -283,3 +284,26 @@ def test_body_limit_is_read_from_the_environment(monkeypatch):
         SettingsError, match="SHOPSTACK_MAX_BODY_BYTES='lots' is not a whole number"
     ):
         Settings.from_env()
+
+
+def test_a_service_route_answers_an_unparsable_body_in_the_contract_shape():
+    """Behind the gateway too (e.g. the cart service): FastAPI's own "There was an error
+    parsing the body" (a RecursionError deep inside json) becomes the contract's message."""
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+    from shopstack.errors import install_error_handlers
+
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.put("/cart/items/{product_id}")
+    async def set_quantity(product_id: int, body: CartItemUpdate) -> dict:
+        return {"quantity": body.quantity}
+
+    response = TestClient(app).put(
+        "/cart/items/1", content="[" * 100_000, headers={"content-type": "application/json"}
+    )
+    assert (response.status_code, response.json()) == (
+        400,
+        {"error": "invalid request body: malformed JSON", "code": "invalid_request"},
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -33,6 +34,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         log.warning("mock auth: for test environments only (X-User-Id selects the user)")
     if not settings.admin_token:
         log.info("admin routes disabled (SHOPSTACK_ADMIN_TOKEN unset)")
+    if os.environ.get("SHOPSTACK_TEST_BREAK_CONTRACT") == "1":
+        log.warning(
+            "TEST-ONLY: SHOPSTACK_TEST_BREAK_CONTRACT=1, GET /api/v1/cart breaks its OpenAPI"
+        )
     app.state.downstream = Downstream("gateway", timeout_s=settings.downstream_timeout_s)
     app.state.probe = httpx.AsyncClient(trust_env=False)
     try:
