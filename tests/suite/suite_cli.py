@@ -14,3 +14,11 @@ def run_phasebook(
 ) -> subprocess.CompletedProcess:
     cmd = [sys.executable, "-m", "phasebook.cli", "run", *args]
     return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=cwd, timeout=timeout)
+
+
+def run_phasebook_command(
+    *args: str, env: dict | None = None, cwd: Path | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess:
+    """Any ``phasebook`` sub-command (``init`` …), in a subprocess."""
+    cmd = [sys.executable, "-m", "phasebook.cli", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=cwd, timeout=timeout)

@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from apps.launch import Conduit, running_conduit
-from suite_cli import run_phasebook
+from suite_cli import run_phasebook, run_phasebook_command
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("phasebook-suite")]
 
@@ -228,7 +228,7 @@ def test_jwt_params_against_a_mock_auth_shopstack_stop_with_one_line(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPSTACK_")}
     env["TEST_JWT_SECRET"] = "jwt-" + secrets.token_hex(16)
     result = run_phasebook(
-        "--embedded", "--params", str(params), "-k", "01_catalog", "--out", str(tmp_path / "o"),
+        "--embedded", "--params", str(params), "-k", "02_catalog", "--out", str(tmp_path / "o"),
         env=env, cwd=REPO, timeout=300,
     )  # fmt: skip
     assert result.returncode == 3, result.stdout + result.stderr
@@ -236,3 +236,22 @@ def test_jwt_params_against_a_mock_auth_shopstack_stop_with_one_line(tmp_path):
     assert line.startswith("phasebook: auth check failed: GET /api/v1/cart as user "), line
     assert "user_id is 1" in line
     assert env["TEST_JWT_SECRET"] not in result.stdout + result.stderr
+
+
+def test_phasebook_init_against_conduit_then_run_passes(conduit, alice, tmp_path):
+    suite = tmp_path / "my-suite"
+    init = run_phasebook_command(
+        "init", str(suite), "--base-url", conduit.base_url, "--auth", "login", cwd=tmp_path
+    )
+    assert init.returncode == 0, init.stdout + init.stderr
+    assert "export TESTER_EMAIL=... TESTER_PASSWORD=..." in init.stdout
+    env = {**os.environ, "TESTER_EMAIL": alice.email, "TESTER_PASSWORD": alice.password}
+    result = run_phasebook(
+        "--params", str(suite / "params.yaml"), "--notebooks", "notebooks",
+        "--out", str(tmp_path / "report"), env=env, cwd=suite, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    output = result.stdout + result.stderr
+    assert "01_smoke" in output and "1/1 notebooks passed" in output
+    for path in (tmp_path / "report").iterdir():
+        assert alice.password not in path.read_text(encoding="utf-8"), path.name
