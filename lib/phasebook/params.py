@@ -181,12 +181,16 @@ def _read_yaml(file: Path, source: str) -> dict:
             f"available in {file.parent}: {', '.join(siblings)}" if siblings else "check the path"
         )
         raise ConfigError(
-            f"params file {source} not found — set PHASEBOOK_PARAMS to an existing file ({hint})"
+            f"params file {source} does not exist — pass an existing file (--params, "
+            f"PHASEBOOK_PARAMS; {hint})"
         )
     try:
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{source}: not valid YAML: {exc}") from exc
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{source}:{mark.line + 1}" if mark else source
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise ConfigError(f"{where}: invalid YAML ({problem})") from exc
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -121,13 +121,13 @@ def test_default_file_is_params_local_yaml(write_params, repo):
 
 def test_missing_params_file_lists_available_ones(write_params, repo):
     write_params("platform: {base_url: 'http://x'}\n", "local.yaml")
-    with pytest.raises(ConfigError, match="params/nope.yaml not found.*local.yaml"):
+    with pytest.raises(ConfigError, match="params/nope.yaml does not exist.*local.yaml"):
         load_params(environ={"PHASEBOOK_PARAMS": "params/nope.yaml"}, cwd=repo)
 
 
 def test_invalid_yaml_is_a_config_error(write_params, repo):
     path = write_params("platform: [unclosed\n")
-    with pytest.raises(ConfigError, match="not valid YAML"):
+    with pytest.raises(ConfigError, match="invalid YAML"):
         load_params(path, environ={}, cwd=repo)
 
 
