@@ -82,6 +82,26 @@ def _cut(text: str, limit: int = 300) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+def failure_summary(check: Mapping) -> str:
+    """A failed check in one line, its name once: ``name: expected X, got Y``; for JSON
+    values the first differing fields (``name: total: expected 1, got 2``); for a true()
+    check its message (it holds the figures)."""
+    expected, actual = check.get("expected"), check.get("actual")
+    name = str(check.get("name") or "")
+    message = unwrap_numpy(str(check.get("message") or name))
+    if isinstance(expected, bool) and isinstance(actual, bool):
+        return message
+    if is_structured(expected, actual):
+        fields = diff_text(expected, actual, indent="").splitlines()
+        more = f" (+{len(fields) - 3} more)" if len(fields) > 3 else ""
+        return f"{name}: " + "; ".join(fields[:3]) + more
+    if message.startswith(f"{name}:"):
+        return message  # the check's own words (a string stays quoted: '2599.98')
+    if "expected" in message:
+        return f"{name}: {message}"  # e.g. a status check: "POST /x: expected status 200, …"
+    return f"{name}: expected {show(expected)}, got {show(actual)}"
+
+
 def unwrap_numpy(text: str) -> str:
     """``np.float64(3899.97)`` → ``3899.97`` inside a message written before values were
     made plain (payloads of older runs)."""

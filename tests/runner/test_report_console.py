@@ -32,10 +32,26 @@ def test_a_multi_line_message_is_flattened_and_named():
 
 def test_every_failure_and_notebook_error_is_listed(failed_result, crashed_result, passed_result):
     lines = failed_check_lines([passed_result, failed_result, crashed_result])
-    assert lines == ["03_cart 3.2 total_price == 2599.98", "05_crash cell 2: KeyError: 'missing'"]
+    assert lines == [
+        "03_cart 3.2 total_price: expected 2599.98, got 2599.97",
+        "05_crash cell 2: KeyError: 'missing'",
+    ]
 
 
 def test_nothing_is_printed_when_everything_passed(passed_result):
     out = io.StringIO()
     print_failed_checks([passed_result], out)
     assert out.getvalue() == ""
+
+
+def test_a_failed_json_check_names_the_differing_fields_not_two_blobs():
+    check = {
+        "test_id": "D.1",
+        "name": "cart totals",
+        "expected": {"total_items": 1, "total_price": 59.99},
+        "actual": {"total_items": 1, "total_price": 59.98},
+        "message": "cart totals: expected {...}, got {...}",
+    }
+    assert failed_check_line("09_x", check) == (
+        "09_x D.1 cart totals: total_price: expected 59.99, got 59.98"
+    )

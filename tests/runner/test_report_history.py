@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
+from phasebook.cli import main
 from phasebook.report.history import history_svg, history_table, key_endpoints, read_runs
 
 
@@ -93,17 +92,14 @@ def test_history_chart_has_one_square_per_notebook_and_run(tmp_path):
     assert "05_checkout a-run: failed" in svg
 
 
-def test_phasebook_history_prints_the_table_and_says_when_there_is_nothing(tmp_path):
+def test_phasebook_history_prints_the_table_and_says_when_there_is_nothing(tmp_path, capsys):
     _three_runs(tmp_path)
-    cmd = [sys.executable, "-m", "phasebook.cli", "history", "--outputs", str(tmp_path), "-n", "3"]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert [line.split()[0] for line in done.stdout.splitlines()[1:]] == ["b-run", "a-run", "c-run"]
+    assert main(["history", "--outputs", str(tmp_path), "-n", "3"]) == 0
+    out = capsys.readouterr().out
+    assert [line.split()[0] for line in out.splitlines()[1:]] == ["b-run", "a-run", "c-run"]
     empty = tmp_path / "empty"
     empty.mkdir()
-    cmd[5] = str(empty)
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 2
-    assert done.stderr.strip() == (
+    assert main(["history", "--outputs", str(empty)]) == 2
+    assert capsys.readouterr().err.strip() == (
         f"phasebook: no run with a results.json under {empty} (run `phasebook run` first)"
     )

@@ -74,11 +74,11 @@ def hbar_chart(rows: Sequence[Bars], series: Sequence[str], *, unit: str, title:
     """Grouped horizontal bars: one group per row, one bar per series (e.g. p50/p95/p99)."""
     label_w, plot_w, bar_h, gap = 260, 420, 7, 8
     group_h = bar_h * len(series) + gap
-    height = 34 + group_h * len(rows) + 22
-    top = 28
+    height = 44 + group_h * len(rows) + 22
+    top = 38
     peak = _nice_max(max((v or 0) for r in rows for v in r.values) if rows else 0)
     body = [f"<text x='0' y='12' font-weight='600'>{_esc(title)}</text>"]
-    body.append(_legend(series, label_w, 12))
+    body.append(_legend(series, label_w, 28))
     for tick in range(5):
         x = label_w + plot_w * tick / 4
         body.append(

@@ -11,20 +11,17 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from phasebook.diffview import unwrap_numpy
+from phasebook.diffview import failure_summary
 from phasebook.report.results import NotebookResult
 
 MAX_LINE = 240
 
 
 def failed_check_line(notebook: str, check: dict) -> str:
-    """``NOTEBOOK TEST_ID MESSAGE`` on one line (the message names the check)."""
-    message = unwrap_numpy(str(check.get("message") or check.get("name") or "failed"))
-    name = str(check.get("name") or "")
-    if name and not message.startswith(name):
-        message = f"{name}: {message}"
+    """``NOTEBOOK TEST_ID NAME: expected X, got Y`` on one line (JSON: the differing fields)."""
     test_id = str(check.get("test_id") or "").strip()
-    line = " ".join(" ".join(part for part in (notebook, test_id, message) if part).split())
+    summary = failure_summary(check)
+    line = " ".join(" ".join(part for part in (notebook, test_id, summary) if part).split())
     return line if len(line) <= MAX_LINE else line[: MAX_LINE - 1] + "…"
 
 

@@ -15,7 +15,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from phasebook.diffview import diff_text, is_structured, show, unwrap_numpy
+from phasebook.diffview import diff_text, failure_summary, is_structured, show
 from phasebook.report.results import NotebookResult, PlanTest
 
 ROOT_NAME = "phasebook"
@@ -87,16 +87,7 @@ def _failure_message(failed: list[dict]) -> str:
 
 
 def _one_failure(check: dict) -> str:
-    """``name: expected X, got Y`` once; a true() check's message (it holds the figures)."""
-    expected, actual = check.get("expected"), check.get("actual")
-    name = str(check.get("name") or "")
-    if isinstance(expected, bool) and isinstance(actual, bool):
-        return unwrap_numpy(str(check.get("message") or name))
-    if is_structured(expected, actual):
-        fields = diff_text(expected, actual, indent="").splitlines()
-        more = f" (+{len(fields) - 3} more)" if len(fields) > 3 else ""
-        return f"{name}: " + "; ".join(fields[:3]) + more
-    return f"{name}: expected {show(expected)}, got {show(actual)}"
+    return failure_summary(check)
 
 
 def _describe(notebook: str, check: dict) -> str:
