@@ -195,6 +195,10 @@ class Checks:
         message = f"{name}" + (f": {detail}" if detail else "")
         return self._record(name, ok, True, ok, message if ok else f"{message} (was false)")
 
+    def fail(self, name: str, message: str, *, expected: Any = None, actual: Any = None) -> Outcome:
+        """Record a failed check found by other means (a contract violation, a lost event)."""
+        return self._record(name, False, expected, actual, f"{name}: {message}")
+
     def matches(self, actual: Any, regex: str, *, name: str = "value") -> Outcome:
         """The whole of ``str(actual)`` matches ``regex``."""
         ok = actual is not None and re.fullmatch(regex, str(actual)) is not None

@@ -25,6 +25,7 @@ from .api import AdminClient, ApiClient
 from .auth import AuthProvider, Persona, Personas, build_provider
 from .cells import CellTracker
 from .checks import CheckResult, Checks
+from .contract_checks import ResponseContract
 from .control import PlatformControl
 from .db import Databases
 from .discovery import Target, resolve_target
@@ -101,6 +102,15 @@ class Session:
             api_prefix=params.api_prefix,
             **self._client_options(),
         )
+        if params.openapi:
+            self.api.observers.append(
+                ResponseContract(
+                    params.openapi,
+                    base_url=target.base_url,
+                    http=self._auth_http,
+                    checks=self.checks,
+                )
+            )
         self.db = Databases(
             target.databases, redactor=self.redactor, discovered=target.state_dir is not None
         )
