@@ -166,7 +166,7 @@ def diff_html(expected: Any, actual: Any) -> str:
     )
     left = _tree(plain(expected), "", marked, side="expected")
     right = _tree(plain(actual), "", marked, side="actual")
-    cell = "vertical-align:top;padding:.2em .8em;border:1px solid #d0d7de"
+    cell = "vertical-align:top;text-align:left;padding:.2em .8em;border:1px solid #d0d7de"
     pre = "margin:0;white-space:pre-wrap;font-size:12px"
     return (
         "<div class='pb-diff'>"

@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from phasebook.diffview import diff_html, is_structured, show, unwrap_numpy
+from phasebook.diffview import diff_html, failure_summary, is_structured, show
 from phasebook.report.charts import Bars, hbar_chart, line_chart
 from phasebook.report.history import RunSummary, history_svg
 from phasebook.report.latency import EndpointLatency, endpoint_latencies
@@ -122,7 +122,7 @@ def _failures(results: Sequence[NotebookResult]) -> list[dict]:
             "test_id": check.get("test_id") or "",
             "title": r.titles.get(str(check.get("test_id")), ""),
             "name": check.get("name") or "",
-            "message": unwrap_numpy(check.get("message") or ""),
+            "message": failure_summary(check),
             "expected": _shown(check.get("expected")),
             "actual": _shown(check.get("actual")),
             "diff": Markup(diff_html(check.get("expected"), check.get("actual")))
