@@ -27,6 +27,8 @@ from shopstack.topology import service_url
 router = APIRouter(prefix="/api/v1/events", tags=["events"])
 
 POLICY_VIOLATION = 1008
+#: A batch of 1,000 events is one transaction of 1,000 inserts: longer than a read may take.
+PUBLISH_TIMEOUT_S = 30.0
 TRY_AGAIN_LATER = 1013
 
 
@@ -97,7 +99,8 @@ async def _publish(path: str, user: int, request: Request, downstream) -> Respon
         path,
         json=body,
         headers=user_headers(user, request),
-        idempotent=False,  # a repeat would append the event twice
+        idempotent=False,  # a repeat would append the event twice (expected_sequence: safe)
+        timeout_s=PUBLISH_TIMEOUT_S,
     )
     return relay(response)
 
