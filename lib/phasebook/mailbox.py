@@ -66,8 +66,10 @@ class Mailbox:
         eventually_timeout: float = 10.0,
         transport: httpx.BaseTransport | None = None,
         on_success: Callable[[str, float], None] | None = None,
+        personas: Any = None,
     ):
         self.url = url.rstrip("/") if url else None
+        self._personas = personas
         self._redactor = redactor or Redactor()
         self._eventually_timeout = eventually_timeout
         self._on_success = on_success
@@ -112,11 +114,18 @@ class Mailbox:
         predicate: Callable[[Message], bool] | None = None,
         *,
         to: str | None = None,
+        as_user: Any = None,
         subject_contains: str | None = None,
         timeout: float | None = None,
         interval: float = 0.2,
     ) -> Message:
-        """Poll until a message matches (all given conditions) and return it, full text included."""
+        """Poll until a message matches (all given conditions) and return it, full text included.
+
+        ``as_user="alice"`` waits for mail to that persona's ``email`` field."""
+        if as_user is not None:
+            if self._personas is None:
+                raise MailboxError("wait_for(as_user=...): this mailbox knows no personas")
+            to = str(self._personas.resolve(as_user)["email"])
 
         def matches(message: Message) -> bool:
             if to is not None and to.lower() not in (a.lower() for a in message.to):

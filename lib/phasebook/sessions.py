@@ -126,6 +126,7 @@ class Session:
             eventually_timeout=self.eventually_timeout,
             transport=self._transport,
             on_success=self._record_timing,
+            personas=self.users,
         )
 
     def _default_persona(self, *, user: str | None, user_id: int | None) -> Persona | None:

@@ -109,3 +109,14 @@ def test_registered_secrets_are_masked_in_messages():
         transport=httpx.MockTransport(FakeMailpit([leaky])),
     )
     assert box.messages()[0].snippet == "your token is ***"
+
+
+def test_wait_for_as_user_uses_the_personas_email():
+    from phasebook.auth import Personas
+    from phasebook.redact import Redactor
+
+    personas = Personas({"alice": {"email": "u42@example.com"}}, redactor=Redactor())
+    box = Mailbox(
+        "http://mail.test", transport=httpx.MockTransport(FakeMailpit([LISTED])), personas=personas
+    )
+    assert box.wait_for(as_user="alice", timeout=1).id == "m1"
