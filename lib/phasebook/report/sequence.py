@@ -57,8 +57,9 @@ def parse_calls(lines: Iterable[str], wanted: set[str] | None = None) -> list[Ca
     """The outbound calls in log ``lines`` (only those of ``wanted`` request ids, if given)."""
     calls = []
     for line in lines:
-        if "call out rid=" not in line:
-            continue
+        _, marker, rest = line.partition("call out rid=")
+        if not marker or (wanted is not None and rest.split(" ", 1)[0] not in wanted):
+            continue  # cheap tests first: logs of a load run hold 100k+ lines
         found = _CALL.search(line)
         if found is None or (wanted is not None and found["rid"] not in wanted):
             continue
@@ -206,9 +207,12 @@ def show_sequences(
     for test_id, rows in tests.items():
         payload = sequence_payload(test_id, rows, calls)
         title = f"Test {test_id}: requests and the calls they caused"
+        calls_drawn = sum(
+            m["source"] != "notebook" and m["kind"] == "call" for m in payload["messages"]
+        )
         display(
             {
-                "text/plain": payload["mermaid"],
+                "text/plain": f"{title}: {len(rows)} request(s), {calls_drawn} internal call(s)",
                 "text/markdown": f"**{title}**\n\n```mermaid\n{payload['mermaid']}\n```\n",
                 "image/svg+xml": sequence_svg(messages_of(payload), title=title),
                 SEQUENCE_MIME: payload,
