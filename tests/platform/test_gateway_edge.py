@@ -230,3 +230,16 @@ def test_served_openapi_is_the_committed_one_even_after_an_options_request():
     gateway.options("/api/v1/cart")  # builds the method table from the document first
     committed = Path(__file__).resolve().parents[2] / "contracts" / "openapi.json"
     assert gateway.get("/openapi.json").json() == json.loads(committed.read_text())
+
+
+def test_ids_are_bounded_by_the_largest_integer_json_holds_exactly():
+    gateway = _gateway(
+        lambda request: httpx.Response(
+            404, json={"error": "product not found", "code": "not_found"}
+        )
+    )
+    assert gateway.get(f"/api/v1/products/{2**53 - 1}").status_code == 404  # valid id, unknown
+    assert _error(gateway.get(f"/api/v1/products/{2**53}"))[:2] == (400, "invalid_product_id")
+    document = gateway.get("/openapi.json").json()
+    [parameter] = document["paths"]["/api/v1/products/{product_id}"]["get"]["parameters"]
+    assert parameter["schema"]["maximum"] == 2**53 - 1 == float(2**53 - 1)

@@ -10,7 +10,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-MAX_PRODUCT_ID = 2**63 - 1
+#: 2**53 - 1: the largest integer JSON clients and validators hold exactly (see
+#: shopstack.gateway.forwarding.MAX_ID); the OpenAPI documents this bound.
+MAX_PRODUCT_ID = 2**53 - 1
 
 
 def _whole_float_as_int(value: Any) -> Any:

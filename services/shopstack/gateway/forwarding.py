@@ -10,9 +10,12 @@ from fastapi.responses import Response
 from shopstack.gateway.schemas import ErrorPublic
 from shopstack.transport import Reply
 
-MAX_ID = 2**63 - 1
+#: The largest id the public API accepts: 2**53 - 1, the largest integer every JSON client
+#: (and a float-based JSON Schema validator) holds exactly. With 2**63 - 1 as the documented
+#: maximum, 2**63 + 191 compares equal to it as a double: "valid" per schema, refused here.
+MAX_ID = 2**53 - 1
 
-#: A product id in a path: 1..2**63-1, else ``400 invalid_product_id`` (see shopstack.errors).
+#: A product id in a path: 1..MAX_ID, else ``400 invalid_product_id`` (see shopstack.errors).
 ProductIdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="a positive integer")]
 
 _DESCRIPTIONS = {

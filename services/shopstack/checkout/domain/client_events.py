@@ -93,6 +93,8 @@ def _payload(raw: Any) -> dict[str, Any]:
 def _expected_sequence(raw: Any) -> int | None:
     if raw is None:
         return None
+    if isinstance(raw, float) and raw.is_integer():  # 2.0 is an integer in JSON Schema
+        raw = int(raw)
     if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= MAX_SEQUENCE:
         raise InvalidEvent(f"expected_sequence must be an integer from 1 to {MAX_SEQUENCE}")
     return raw

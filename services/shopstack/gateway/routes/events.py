@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import websockets
 from fastapi import APIRouter, Query, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shopstack.errors import ShopError, invalid_request
 from shopstack.gateway.deps import DownstreamDep, user_headers
@@ -61,6 +61,8 @@ async def list_events(
 class EventCreate(BaseModel):
     """Documents the body; the checkout service validates it (CONTRACT.md event engine)."""
 
+    model_config = ConfigDict(extra="forbid")  # the service refuses unknown fields
+
     type: str = Field(
         pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$",
         max_length=128,
@@ -79,6 +81,8 @@ class EventCreate(BaseModel):
 
 
 class EventBatchCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     events: list[EventCreate] = Field(min_length=1, max_length=1000)
 
 
