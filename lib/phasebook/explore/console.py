@@ -117,7 +117,8 @@ class RequestConsole:
         except PhasebookError as exc:
             return self._fail(str(exc))
         self.last_response = response
-        self.response.value = response._repr_html_()
+        card = response._repr_html_()
+        self.response.value = f"<div style='max-height:32em;overflow:auto'>{card}</div>"
         self.refresh_history()
         return response
 

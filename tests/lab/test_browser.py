@@ -1,0 +1,225 @@
+"""JupyterLab in a real browser: the explorer answers, and re-run cells keep s.finish() exact.
+
+`make lab` itself starts the platform and JupyterLab (on working copies, free ports, a known
+token); Playwright drives the system Chromium (never a downloaded browser). Screenshots land
+in the test's tmp folder (printed at the end; CI keeps them as artifacts if it wants).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from .conftest import BIN, ROOT, clean_env
+from .jupyter_server import free_port
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+FINISH = re.compile(r"05_checkout: \d+ passed[^\n<]*")
+RERUN = (10, 13)  # 5.1's backend check cell (re-run after 5.2 ran) and 5.2's check cell
+FINISH_CELL = 18
+
+pytestmark = [pytest.mark.slow, pytest.mark.e2e, pytest.mark.timeout(900)]
+playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+if not os.path.exists(CHROMIUM):
+    pytest.skip(f"no {CHROMIUM}: apt-get install -y chromium", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """`make lab` on free ports with a known token: yields (base URL, token, state dir)."""
+    work = tmp_path_factory.mktemp("lab")
+    port, token = free_port(), secrets.token_hex(16)
+    lab_args = (  # its own workspaces: the user's open tabs are neither read nor written
+        f"--no-browser --ServerApp.ip=127.0.0.1 --IdentityProvider.token={token} "
+        f"--LabApp.expose_app_in_browser=True --LabApp.workspaces_dir={work / 'workspaces'}"
+    )
+    command = [
+        "make",
+        "--no-print-directory",
+        "lab",
+        f"LAB_DIR={work / 'lab'}",
+        f"STATE_DIR={work / 'state'}",
+        "PORTS=auto",
+        f"LAB_PORT={port}",
+        f"LAB_ARGS={lab_args}",
+    ]
+    log = work / "make-lab.log"
+    with open(log, "w") as handle:
+        proc = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=clean_env(),
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for_lab(base, token, proc, log)
+        yield base, token, work / "state"
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)  # bash's EXIT trap runs `shopstack down`
+        try:
+            proc.wait(timeout=60)
+        finally:
+            subprocess.run(
+                [str(BIN / "shopstack"), "down", "--state-dir", str(work / "state")],
+                capture_output=True,
+                timeout=60,
+            )
+
+
+def _wait_for_lab(base: str, token: str, proc: subprocess.Popen, log, timeout_s: float = 180):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"make lab exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2):
+                return
+        except (urllib.error.URLError, OSError):
+            time.sleep(1)
+    raise RuntimeError(f"make lab did not serve within {timeout_s} s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser, tmp_path):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    yield page
+    context.close()
+
+
+def open_notebook(page, base: str, token: str, name: str) -> None:
+    page.goto(f"{base}/lab/tree/{name}?reset&token={token}")  # reset: only this notebook open
+    page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell")
+    page.wait_for_function(  # the kernel is up and idle
+        "() => { const w = window.jupyterapp.shell.currentWidget;"
+        " return w && w.sessionContext && w.sessionContext.session"
+        " && w.sessionContext.session.kernel"
+        " && w.sessionContext.session.kernel.status === 'idle'; }"
+    )
+
+
+def command(page, name: str) -> None:
+    """Run a JupyterLab command, as its menu item or shortcut does."""
+    page.evaluate("name => window.jupyterapp.commands.execute(name)", name)
+
+
+def run_all(page) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+
+
+NOTEBOOK_JS = "window.jupyterapp.shell.currentWidget.content"
+
+
+def rerun_cell(page, index: int) -> None:
+    """Select the cell and run it in place ("Run Selected Cell", Ctrl+Enter's command), as a
+    user does; wait for its new execution count. Cells are reached through the notebook
+    model: JupyterLab renders only the cells near the viewport."""
+    before = page.evaluate(f"i => {NOTEBOOK_JS}.model.cells.get(i).executionCount", index)
+    page.evaluate(
+        f"i => {{ const nb = {NOTEBOOK_JS}; nb.activeCellIndex = i; nb.mode = 'command';"
+        " nb.scrollToItem(i); }",
+        index,
+    )
+    command(page, "notebook:run-cell")
+    page.wait_for_function(
+        f"([i, before]) => {{ const c = {NOTEBOOK_JS}.model.cells.get(i);"
+        " return c.executionCount !== null && c.executionCount !== before; }",
+        arg=[index, before],
+    )
+
+
+def finish_line(page) -> str:
+    page.wait_for_function(
+        f"i => /05_checkout: \\d+ passed/.test("
+        f"JSON.stringify({NOTEBOOK_JS}.model.cells.get(i).toJSON().outputs))",
+        arg=FINISH_CELL,
+        timeout=300_000,
+    )
+    outputs = page.evaluate(f"i => {NOTEBOOK_JS}.model.cells.get(i).toJSON().outputs", FINISH_CELL)
+    text = "\n".join("".join((o.get("data") or {}).get("text/plain", "")) for o in outputs)
+    found = FINISH.search(text)
+    assert found, text[-2000:]
+    page.evaluate(f"i => {NOTEBOOK_JS}.scrollToItem(i)", FINISH_CELL)
+    return found.group(0).strip()
+
+
+def headless_finish_line(state_dir, tmp_path) -> str:
+    out = tmp_path / "headless.ipynb"
+    env = clean_env(SHOPSTACK_STATE_DIR=str(state_dir))
+    subprocess.run(
+        [str(BIN / "papermill"), "notebooks/05_checkout.ipynb", str(out)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    for output in json.loads(out.read_text())["cells"][FINISH_CELL]["outputs"]:
+        plain = "".join(output.get("data", {}).get("text/plain", ""))
+        if FINISH.search(plain):
+            return FINISH.search(plain).group(0).strip()
+    raise AssertionError("no s.finish() summary in the headless run")
+
+
+def test_explorer_request_console_shows_the_response_card(lab, page, tmp_path):
+    base, token, _ = lab
+    open_notebook(page, base, token, "explore.ipynb")
+    run_all(page)
+    path_box = page.locator(".widget-text:has(label:text-is('path')) input").first
+    path_box.wait_for()
+    path_box.fill("/api/v1/products")
+    page.locator("button.widget-button:has-text('Send')").first.click()
+    card = page.locator(".phasebook-response").first
+    card.wait_for()
+    assert "GET /api/v1/products" in card.inner_text() and "200" in card.inner_text()
+    page.screenshot(path=str(tmp_path / "explore-console.png"), full_page=False)
+    print(f"screenshots: {tmp_path}")
+
+
+def test_rerun_check_cells_keep_the_headless_counts(lab, page, tmp_path):
+    base, token, state_dir = lab
+    expected = headless_finish_line(state_dir, tmp_path)
+    open_notebook(page, base, token, "05_checkout.ipynb")
+    try:
+        run_all(page)
+        assert finish_line(page) == expected
+        page.screenshot(path=str(tmp_path / "checkout-run-all.png"))
+        for index in RERUN:
+            rerun_cell(page, index)
+        rerun_cell(page, FINISH_CELL)
+        assert finish_line(page) == expected
+    finally:
+        page.screenshot(path=str(tmp_path / "checkout-after-reruns.png"))
+        print(f"screenshots: {tmp_path}")
