@@ -77,3 +77,24 @@ def test_without_logs_a_diagram_shows_the_notebook_and_gateway_only(tmp_path):
 
 def test_log_lines_that_are_not_calls_are_ignored():
     assert parse_calls(["checkout ready to serve", "call out rid=x broken"]) == []
+
+
+def test_polling_is_drawn_once_in_a_loop_whatever_the_number_of_polls(tmp_path):
+    def diagram(polls: int) -> str:
+        rows = [
+            {
+                "test_id": "5.2",
+                "method": "GET",
+                "path": "/api/v1/cart",
+                "status": 200,
+                "request_id": f"p{i}",
+            }
+            for i in range(polls)
+        ]
+        shown: list[dict] = []
+        show_sequences(rows, tmp_path, display=shown.append)
+        return shown[0]["text/markdown"] + shown[0]["text/plain"]
+
+    assert diagram(3) == diagram(7)
+    assert "loop repeated until it held" in diagram(3)
+    assert "loop" not in diagram(1)

@@ -93,28 +93,47 @@ def read_calls(logs_dir: Path | None, wanted: set[str]) -> dict[str, list[Call]]
     return by_id
 
 
+def _exchange(row: Mapping, calls: Mapping[str, list[Call]]) -> list[Message]:
+    """One request's arrows: the request, the calls it caused (by start and end time), its
+    answer."""
+    route = f"{row.get('method', '?')} {normalize_path(str(row.get('path', '')))}"
+    events = []
+    for call in calls.get(str(row.get("request_id")), []):
+        label = f"{call.method} {normalize_path(call.path)}"
+        end = call.started + call.elapsed_ms / 1000
+        events.append((call.started, 0, Message(call.caller, call.target, label)))
+        events.append((end, 1, Message(call.target, call.caller, call.status, "reply")))
+    inner = [m for _, _, m in sorted(events, key=lambda e: (e[0], e[1]))]
+    answer = Message("gateway", "notebook", str(row.get("status") or "no answer"), "reply")
+    return [Message("notebook", "gateway", route), *inner, answer]
+
+
 def messages_for(rows: Sequence[Mapping], calls: Mapping[str, list[Call]]) -> list[Message]:
-    """The arrows of one test: each request, the calls it caused (by start and end time),
-    then its answer."""
-    messages: list[Message] = []
+    """The arrows of one test, in order. Identical exchanges in a row (polling until a
+    condition holds) are drawn once inside a ``loop``, so the diagram does not depend on how
+    many polls it took."""
+    blocks: list[tuple[list[Message], int]] = []
     for row in rows:
-        route = f"{row.get('method', '?')} {normalize_path(str(row.get('path', '')))}"
-        messages.append(Message("notebook", "gateway", route))
-        events = []
-        for call in calls.get(str(row.get("request_id")), []):
-            label = f"{call.method} {normalize_path(call.path)}"
-            end = call.started + call.elapsed_ms / 1000
-            events.append((call.started, 0, Message(call.caller, call.target, label)))
-            events.append((end, 1, Message(call.target, call.caller, call.status, "reply")))
-        messages += [m for _, _, m in sorted(events, key=lambda e: (e[0], e[1]))]
-        status = row.get("status")
-        messages.append(Message("gateway", "notebook", str(status or "no answer"), "reply"))
+        exchange = _exchange(row, calls)
+        if blocks and blocks[-1][0] == exchange:
+            blocks[-1] = (exchange, blocks[-1][1] + 1)
+        else:
+            blocks.append((exchange, 1))
+    messages: list[Message] = []
+    for exchange, count in blocks:
+        if count > 1:
+            messages.append(Message("notebook", "notebook", "repeated until it held", "loop"))
+        messages += exchange
+        if count > 1:
+            messages.append(Message("notebook", "notebook", "", "end"))
     return messages
 
 
 def participants(messages: Sequence[Message]) -> list[str]:
     seen: dict[str, None] = {}
     for message in messages:
+        if message.kind in ("loop", "end"):
+            continue
         seen.setdefault(message.source)
         seen.setdefault(message.target)
     return list(seen)
@@ -125,8 +144,13 @@ def mermaid(messages: Sequence[Message], *, omitted: int = 0) -> str:
     lines = ["sequenceDiagram"]
     lines += [f"    participant {name}" for name in participants(messages)]
     for m in messages:
-        arrow = "-->>" if m.kind == "reply" else "->>"
-        lines.append(f"    {m.source}{arrow}{m.target}: {_mermaid_text(m.label)}")
+        if m.kind == "loop":
+            lines.append(f"    loop {_mermaid_text(m.label)}")
+        elif m.kind == "end":
+            lines.append("    end")
+        else:
+            arrow = "-->>" if m.kind == "reply" else "->>"
+            lines.append(f"    {m.source}{arrow}{m.target}: {_mermaid_text(m.label)}")
     if omitted:
         lines.append(f"    Note over notebook: {omitted} more requests not drawn")
     return "\n".join(lines)
@@ -159,6 +183,13 @@ def sequence_svg(messages: Sequence[Message], *, title: str = "") -> str:
         )
     for index, m in enumerate(messages):
         y = top + row * (index + 0.5)
+        if m.kind in ("loop", "end"):
+            if m.kind == "loop":
+                body.append(
+                    f"<text class='pb-loop' x='4' y='{y + 4}' fill='#8250df'>↻ "
+                    f"{html.escape(m.label)}</text>"
+                )
+            continue
         x1, x2 = x[m.source], x[m.target]
         dash = " stroke-dasharray='4,3'" if m.kind == "reply" else ""
         body.append(
@@ -179,9 +210,11 @@ def sequence_payload(
     test_id: str, rows: Sequence[Mapping], calls: Mapping[str, list[Call]]
 ) -> dict[str, Any]:
     """What the notebook keeps for the report: the test's arrows and its Mermaid source."""
-    drawn = list(rows)[: MAX_MESSAGES // 4]
-    messages = messages_for(drawn, calls)[:MAX_MESSAGES]
-    omitted = len(rows) - len(drawn)
+    messages = messages_for(rows, calls)
+    drawn = messages[:MAX_MESSAGES]
+    requests = sum(m.source == "notebook" and m.kind == "call" for m in messages)
+    omitted = requests - sum(m.source == "notebook" and m.kind == "call" for m in drawn)
+    messages = drawn
     return {
         "test_id": test_id,
         "messages": [asdict(m) for m in messages],
@@ -207,12 +240,9 @@ def show_sequences(
     for test_id, rows in tests.items():
         payload = sequence_payload(test_id, rows, calls)
         title = f"Test {test_id}: requests and the calls they caused"
-        calls_drawn = sum(
-            m["source"] != "notebook" and m["kind"] == "call" for m in payload["messages"]
-        )
         display(
             {
-                "text/plain": f"{title}: {len(rows)} request(s), {calls_drawn} internal call(s)",
+                "text/plain": f"{title} (sequence diagram)",
                 "text/markdown": f"**{title}**\n\n```mermaid\n{payload['mermaid']}\n```\n",
                 "image/svg+xml": sequence_svg(messages_of(payload), title=title),
                 SEQUENCE_MIME: payload,
