@@ -285,5 +285,5 @@ def test_events_are_logged_per_user_and_streamed(shop):
     assert [e["aggregate_id"] for e in logged] == [checkout_id]
     others = shop.http.get("/api/v1/events", headers=shop.who(new_user())).json()["events"]
     assert others == []
-    bad = shop.http.get("/api/v1/events", params={"limit": 501}, headers=shop.who(user))
+    bad = shop.http.get("/api/v1/events", params={"limit": 1001}, headers=shop.who(user))
     assert bad.status_code == 400 and bad.json()["code"] == "invalid_request"
