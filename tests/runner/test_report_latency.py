@@ -92,3 +92,11 @@ def test_the_platform_contract_names_the_route_when_it_knows_it() -> None:
     rows.append({"method": "GET", "path": "/api/v1/products/7", "elapsed_ms": 1.0})
     paths = [e.path for e in endpoint_latencies(rows, contract=Contract())]
     assert paths == ["/api/v1/catalog/{sku}", "/api/v1/products/{id}"]
+
+
+def test_a_journal_row_that_carries_its_openapi_route_is_grouped_by_it() -> None:
+    rows = [
+        {"method": "GET", "path": "/shop/laptop", "route": "/shop/{slug}", "elapsed_ms": 1.0},
+        {"method": "GET", "path": "/shop/mouse", "route": "/shop/{slug}", "elapsed_ms": 3.0},
+    ]
+    assert [(e.path, e.count) for e in endpoint_latencies(rows)] == [("/shop/{slug}", 2)]

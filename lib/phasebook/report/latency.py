@@ -1,9 +1,9 @@
 """Request latencies by endpoint, from the journal rows of the results payload.
 
 An endpoint is ``METHOD template``: the route template from the platform's OpenAPI when
-given, else the heuristic of :mod:`phasebook.report.routes` (ids, UUIDs, tokens, slugs →
-``{id}``), so ``GET /api/v1/products/7`` and ``.../8`` group together. Percentiles are
-nearest-rank.
+known (a journal row's ``route``, or a ``contract``), else the heuristic of
+:mod:`phasebook.report.routes` (ids, UUIDs, tokens, slugs → ``{id}``), so
+``GET /api/v1/products/7`` and ``.../8`` group together. Percentiles are nearest-rank.
 """
 
 from __future__ import annotations
@@ -54,7 +54,9 @@ def endpoint_latencies(
     groups: dict[tuple[str, str], list[float]] = {}
     for row in rows:
         method = str(row.get("method", "?")).upper()
-        key = (method, routes.template(method, str(row.get("path", ""))))
+        route = row.get("route")  # the platform's OpenAPI template, when the kernel knew it
+        template = route if isinstance(route, str) and route else None
+        key = (method, template or routes.template(method, str(row.get("path", ""))))
         groups.setdefault(key, []).append(_elapsed(row))  # type: ignore[arg-type]
     return [
         EndpointLatency(
