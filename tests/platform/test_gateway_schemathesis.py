@@ -25,7 +25,7 @@ import pytest
 HERE = Path(__file__).resolve().parent
 ADMIN = "schemathesis-" + secrets.token_hex(6)
 SEED = os.environ.get("SHOPSTACK_TEST_SCHEMATHESIS_SEED", "3")
-MAX_EXAMPLES = "20"
+MAX_EXAMPLES = "15"
 CI_BUDGET_S = 90
 
 
