@@ -268,6 +268,8 @@ class ApiClient:
             raise error from None  # one readable line; the httpx chain stays on .__notes__
         elapsed = (time.perf_counter() - started) * 1000
         response = self._response(raw, request, request_id, elapsed, body)
+        self._redactor.register_fields(body)  # a password we sent, a token we were given
+        self._redactor.register_fields(response.body())
         self._record(request, request_id, response.status, elapsed, body, response.body(), None)
         return response
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit, urlunsplit
 
 MASK = "***"
+MIN_FIELD_SECRET = 8  # shorter values under a secret-named key ("Bearer") are not secrets
 SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 _SECRET_WORDS = ("token", "secret", "password", "passwd", "api_key", "apikey", "credential")
 
@@ -39,6 +40,20 @@ class Redactor:
         self._secrets.add(secret)
         ordered = sorted(self._secrets, key=len, reverse=True)
         self._pattern = re.compile("|".join(re.escape(s) for s in ordered))
+
+    def register_fields(self, obj: object) -> None:
+        """Register every string under a secret-named key of a JSON-like value (recursively):
+        the token of a sign-up answer, the password of a request body."""
+        if isinstance(obj, Mapping):
+            for key, value in obj.items():
+                if isinstance(value, str) and is_secret_name(str(key)):
+                    if len(value) >= MIN_FIELD_SECRET:
+                        self.register(value)
+                else:
+                    self.register_fields(value)
+        elif isinstance(obj, list | tuple):
+            for item in obj:
+                self.register_fields(item)
 
     def __contains__(self, value: object) -> bool:
         return value in self._secrets

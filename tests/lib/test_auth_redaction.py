@@ -117,11 +117,6 @@ def test_the_identical_token_appears_in_nothing_shown_or_written(s, platform, sh
 SIGNUP_TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIyIn0.token-of-a-new-reader"
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="lead: a token in the body of a request the notebook makes itself (sign-up) is "
-    "not registered with the redactor, so its response card and check messages show it",
-)
 def test_a_token_in_a_sign_up_answer_is_masked_wherever_it_is_shown(tmp_path, shown):
     def platform(request: httpx.Request) -> httpx.Response:
         user = {"email": "reader@example.com", "username": "reader", "token": SIGNUP_TOKEN}

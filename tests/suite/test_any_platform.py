@@ -30,11 +30,6 @@ SUITE = REPO / "tests" / "apps" / "conduit_suite"
 PARAMS = SUITE / "params" / "conduit.yaml"
 NOTEBOOKS = SUITE / "notebooks"
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")
-LEAK_REASON = (
-    "lead: a token in the JSON body of a request the notebook makes itself (sign-up, a login "
-    "by hand) is not registered with the redactor, so the response card and check messages "
-    "show it (01_accounts A.2, 03_same_token C.1/C.2)"
-)
 
 
 @dataclass(frozen=True)
@@ -135,7 +130,6 @@ def test_the_database_diff_checks_ran_on_conduits_tables(suite_run):
     assert names[("B.4", "favorites added")] == "passed"
 
 
-@pytest.mark.xfail(strict=False, reason=LEAK_REASON)
 def test_no_output_file_holds_a_token_password_or_secret(suite_run, conduit, conduit_env):
     assert suite_run.returncode == 0, suite_run.output
     tokens = conduit.tokens_issued(suite_run.started, suite_run.ended)
