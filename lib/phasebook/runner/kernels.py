@@ -84,6 +84,22 @@ class ForkedKernelManager(KernelManager):
             return False
         return True
 
+    async def _async_is_alive(self) -> bool:  # the kernel client asks this one
+        return self.is_alive()
+
+    def interrupt_kernel(self) -> None:  # type: ignore[override]
+        with contextlib.suppress(OSError):
+            os.kill(self.kernel_pid, signal.SIGINT)
+
+    def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:  # type: ignore[override]
+        """What nbclient calls when the kernel failed to answer: stop it for good."""
+        self.request_stop()
+        self.kill()
+
+    def cleanup_resources(self, restart: bool = False) -> None:  # type: ignore[override]
+        self.cleanup_connection_file()
+        self._close_control_socket()
+
     def request_stop(self) -> None:
         """Ask the kernel to shut down (its atexit handlers run), without waiting."""
         with contextlib.suppress(Exception):

@@ -67,7 +67,9 @@ def become_kernel(connection_file: str, launcher: str) -> None:
         from ipykernel import kernelapp
 
         sys.argv = [launcher, "-f", connection_file, HIST_FILE_ARG]
-        kernelapp.launch_new_instance()
+        # parent_handle's default was read from the environment when the zygote imported
+        # ipykernel: given here, the kernel watches its parent as a launched kernel does.
+        kernelapp.IPKernelApp.launch_instance(argv=sys.argv[1:], parent_handle=os.getppid())
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1

@@ -1,0 +1,129 @@
+"""The warm kernel pool: a forked kernel is indistinguishable from a fresh one to a notebook.
+
+Real kernels, no platform. The probe notebook reports what a notebook can see of its kernel;
+the same probe runs on a kernel papermill starts itself and on the pool's kernels.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import nbformat
+import papermill
+import psutil
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+from phasebook.runner.discovery import kernel_name
+from phasebook.runner.execute import NotebookJob, ProcessRegistry, WorkerPool, execute_notebook
+from phasebook.runner.kernels import forkable
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("phasebook-pool")]
+
+PROBE = """\
+import json, os, sys, random
+VOLATILE = ("JPY_PARENT_PID", "PYTEST_CURRENT_TEST")
+seen = {
+    "user_names": sorted(k for k in globals() if not k.startswith("_")),
+    "In": len(In),
+    "Out": len(Out),
+    "count": get_ipython().execution_count,
+    "argv0": os.path.basename(sys.argv[0]),
+    "argv_rest": [a for a in sys.argv[1:] if not a.endswith(".json")],
+    "path": sys.path,
+    "cwd": os.getcwd(),
+    "env": {k: v for k, v in os.environ.items() if k not in VOLATILE},
+    "main": sys.modules["__main__"].__name__,
+    "executable": sys.executable,
+}
+print(json.dumps(seen))"""
+PID = "import os, random\nprint(json.dumps({'pid': os.getpid(), 'random': random.random()}))"
+
+
+def _notebook(path: Path, *sources: str, kernelspec: bool = True) -> Path:
+    nb = new_notebook(cells=[new_code_cell("x = 1", metadata={"tags": ["parameters"]})])
+    nb.cells += [new_code_cell(source) for source in sources]
+    if kernelspec:
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(nb, path)
+    return path
+
+
+def _printed(path: Path, cell: int) -> dict:
+    outputs = json.loads(path.read_text(encoding="utf-8"))["cells"][cell]["outputs"]
+    return json.loads(
+        "".join(
+            o["text"] if isinstance(o["text"], str) else "".join(o["text"])
+            for o in outputs
+            if o.get("name") == "stdout"
+        )
+    )
+
+
+def _counts(path: Path) -> list:
+    return [c.get("execution_count") for c in json.loads(path.read_text())["cells"]]
+
+
+@pytest.fixture
+def pool(tmp_path: Path):
+    warm = {"kernel_name": "python3", "cwd": str(tmp_path), "env": dict(os.environ)}
+    pool = WorkerPool(1, ProcessRegistry(), warm)
+    yield pool
+    pool.close()
+
+
+def _run(pool: WorkerPool, notebook: Path, out: Path, kernel: str | None = "python3"):
+    job = NotebookJob(
+        name=notebook.stem,
+        input_path=notebook,
+        output_path=out,
+        cwd=notebook.parent,
+        env=dict(os.environ),
+        wall_timeout=120,
+        cell_timeout=60,
+        kernel_name=kernel,
+    )
+    return execute_notebook(job, pool)
+
+
+def test_pooled_kernel_shows_a_notebook_what_a_fresh_kernel_shows(tmp_path: Path, pool) -> None:
+    notebook = _notebook(tmp_path / "01_probe.ipynb", PROBE)
+    fresh, pooled = tmp_path / "fresh.ipynb", tmp_path / "pooled.ipynb"
+    papermill.execute_notebook(
+        str(notebook), str(fresh), cwd=str(tmp_path), progress_bar=False, kernel_name="python3"
+    )
+    assert _run(pool, notebook, pooled).error is None
+    assert _printed(pooled, 1) == _printed(fresh, 1)
+    assert _counts(pooled) == _counts(fresh) == [1, 2]
+    names = ["In", "Out", "VOLATILE", "exit", "get_ipython", "json", "open", "os", "quit"]
+    assert _printed(pooled, 1)["user_names"] == [*names, "random", "sys", "x"]
+
+
+def test_each_notebook_gets_its_own_kernel_and_the_last_one_is_shut_down(
+    tmp_path: Path, pool
+) -> None:
+    notebook = _notebook(tmp_path / "01_pid.ipynb", "import json", PID)
+    outs = [tmp_path / f"out{i}.ipynb" for i in range(3)]
+    for out in outs:
+        assert _run(pool, notebook, out).error is None
+    seen = [_printed(out, 2) for out in outs]
+    assert len({s["pid"] for s in seen}) == 3
+    assert len({s["random"] for s in seen}) == 3  # random is reseeded in every kernel
+    first = seen[0]["pid"]
+    assert not psutil.pid_exists(first) or psutil.Process(first).status() == psutil.STATUS_ZOMBIE
+
+
+def test_notebook_without_kernelspec_runs_on_the_current_python(tmp_path: Path, pool) -> None:
+    notebook = _notebook(tmp_path / "01_plain.ipynb", PROBE, kernelspec=False)
+    assert kernel_name(notebook) == "python3"
+    out = tmp_path / "out.ipynb"
+    execution = _run(pool, notebook, out, kernel=None)  # the worker reads the notebook
+    assert execution.error is None
+    assert _printed(out, 1)["executable"] == sys.executable
+
+
+def test_only_this_interpreters_plain_ipykernel_is_forked() -> None:
+    assert forkable("python3")
+    assert not forkable("no-such-kernel")
