@@ -29,6 +29,8 @@ def test_trace_of_a_completed_checkout_lists_request_transitions_outbox_order_no
     assert timeline.first("transition").at <= outbox.at
     for consumer in ("order", "notification", "email"):
         assert outbox.at <= timeline.first(consumer).at, consumer
+    logged = [e for e in timeline.entries if e.kind == "log"]
+    assert any(request.detail in e.what for e in logged), [e.what for e in logged]
     assert "Trace of checkout" in panel.result.value
 
 
