@@ -16,7 +16,13 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(1200)]
+# One xdist worker runs them all, so the session's run is made once.
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.slow,
+    pytest.mark.timeout(1200),
+    pytest.mark.xdist_group("report-browser"),
+]
 
 #: Every test id of seed 002 (seeds/002_fbdc4a71eccfe76f.txt, "Test 1.1" … "Test 8.1").
 SEED_002 = [
