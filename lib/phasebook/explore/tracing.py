@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..errors import ConfigError, PhasebookError
@@ -108,7 +108,9 @@ def trace(session: Any, ident: str) -> Timeline:
     entries += _emails(session, subject, notes)
     entries += _logs(session, subject, notes)
     label = f"checkout {subject.checkout_id}" if subject.checkout_id else repr(ident)
-    return Timeline(label, entries, notes)
+    red = session.redactor  # what a timeline shows has been through the redactor
+    shown = [replace(e, what=red.text(e.what), detail=red.value(e.detail)) for e in entries]
+    return Timeline(red.text(label), shown, [red.text(note) for note in notes])
 
 
 # -- finding the checkout ------------------------------------------------------------------
@@ -221,19 +223,19 @@ def _rows(session: Any, subject: Subject, notes: list[str]) -> list[Entry]:
         sql = f"SELECT * FROM {source.table} WHERE {source.column} = :k"
         for key in keys:
             for row in _all(session, source.database, sql, notes=notes, k=key):
-                entries += _row_entries(session, source, row)
+                entries += _row_entries(source, row)
     return entries
 
 
-def _row_entries(session: Any, source: RowSource, row: dict[str, Any]) -> list[Entry]:
+def _row_entries(source: RowSource, row: dict[str, Any]) -> list[Entry]:
     entries = []
     for column, kind, template in source.stamps:
         at = to_utc(row.get(column))
         if at is None:
             continue
-        what = session.redactor.text(template.format_map(_Blank(row)))
+        what = template.format_map(_Blank(row))
         where = f"db:{source.database}.{source.table}"
-        entries.append(Entry(at, where, kind, what, session.redactor.value(_plain(row))))
+        entries.append(Entry(at, where, kind, what, _plain(row)))
     return entries
 
 
@@ -298,7 +300,7 @@ def _logs(session: Any, subject: Subject, notes: list[str]) -> list[Entry]:
     wanted = subject.ids() | subject.request_ids
     entries = []
     for service in services:
-        entries += _log_entries(session, service, _log_text(control, service), wanted)
+        entries += _log_entries(service, _log_text(control, service), wanted)
     return entries
 
 
@@ -319,14 +321,14 @@ def _log_text(control: Any, service: str) -> str:
         return ""
 
 
-def _log_entries(session: Any, service: str, text: str, wanted: set[str]) -> list[Entry]:
+def _log_entries(service: str, text: str, wanted: set[str]) -> list[Entry]:
     entries = []
     for line in text.splitlines():
         if not any(i in line for i in wanted):
             continue
         at = to_utc(line[:23], naive_is_local=True)
         if at is not None:
-            entries.append(Entry(at, f"log:{service}", "log", session.redactor.text(line[24:])))
+            entries.append(Entry(at, f"log:{service}", "log", line[24:]))
     return entries
 
 
