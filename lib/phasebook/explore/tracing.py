@@ -18,31 +18,17 @@ skipped and listed in ``Timeline.notes`` with the reason; the trace never fails 
 
 from __future__ import annotations
 
-import json
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..errors import ConfigError, PhasebookError
+from .lookup import rows
+from .subject import Subject, resolve
 from .timeline import Entry, Timeline, to_utc
 
 LOG_TAIL = 5000
 LOG_BYTES = 4 * 1024 * 1024  # the end of each log file that is searched
-
-
-@dataclass
-class Subject:
-    """The ids that belong to one checkout."""
-
-    given: str
-    checkout_id: str | None = None
-    user_id: int | None = None
-    order_ids: set[str] = field(default_factory=set)
-    outbox_ids: set[str] = field(default_factory=set)
-    request_ids: set[str] = field(default_factory=set)
-
-    def ids(self) -> set[str]:
-        return {i for i in (self.checkout_id, *self.order_ids, *self.outbox_ids) if i}
 
 
 @dataclass(frozen=True)
@@ -113,93 +99,6 @@ def trace(session: Any, ident: str) -> Timeline:
     return Timeline(red.text(label), shown, [red.text(note) for note in notes])
 
 
-# -- finding the checkout ------------------------------------------------------------------
-
-
-def resolve(session: Any, ident: str, notes: list[str]) -> Subject:
-    """The checkout behind ``ident``, with its user, orders and outbox rows where known."""
-    subject = Subject(given=ident)
-    _from_journal(session, subject)
-    if subject.checkout_id is None:
-        _from_databases(session, subject, notes)
-    if subject.checkout_id is None and not _has(session, "checkout", "orders"):
-        _from_api(session, subject)
-    if subject.checkout_id is None and not subject.order_ids:
-        notes.append(f"no checkout, order or request with id {ident!r} found: traced it as is")
-        subject.checkout_id = ident
-    _fill_related(session, subject, notes)
-    return subject
-
-
-def _from_journal(session: Any, subject: Subject) -> None:
-    for exchange in session.journal:
-        if exchange.request_id != subject.given:
-            continue
-        subject.request_ids.add(exchange.request_id)
-        body = exchange.response_body if isinstance(exchange.response_body, dict) else {}
-        if body.get("checkout_id"):
-            subject.checkout_id = str(body["checkout_id"])
-        elif "/orders/" in exchange.path and body.get("id"):
-            subject.order_ids.add(str(body["id"]))
-
-
-def _from_databases(session: Any, subject: Subject, notes: list[str]) -> None:
-    given = subject.given
-    row = _first(
-        session, "checkout", "SELECT id, user_id FROM checkout_sessions WHERE id = :i", i=given
-    )
-    if row:
-        subject.checkout_id, subject.user_id = str(row["id"]), _int(row["user_id"])
-        return
-    sql = "SELECT id, checkout_id, user_id FROM orders WHERE id = :i"
-    row = _first(session, "orders", sql, i=given)
-    if row:
-        subject.order_ids.add(str(row["id"]))
-        subject.checkout_id, subject.user_id = str(row["checkout_id"]), _int(row["user_id"])
-
-
-def _from_api(session: Any, subject: Subject) -> None:
-    """No databases: ask the API as the session's user (these lookups are journaled)."""
-    for path in (f"/api/v1/checkout/{subject.given}", f"/api/v1/orders/{subject.given}"):
-        try:
-            response = session.api.get(path)
-        except PhasebookError:
-            return
-        body = response.body() if response.status == 200 else None
-        if isinstance(body, dict) and body.get("checkout_id"):
-            if "/orders/" in path:
-                subject.order_ids.add(subject.given)
-            subject.checkout_id = str(body["checkout_id"])
-            subject.user_id = _int(body.get("user_id"))
-            return
-        if isinstance(body, dict) and body.get("id") == subject.given:
-            subject.checkout_id, subject.user_id = subject.given, _int(body.get("user_id"))
-            return
-
-
-def _fill_related(session: Any, subject: Subject, notes: list[str]) -> None:
-    checkout = subject.checkout_id
-    if checkout and subject.user_id is None:
-        row = _first(
-            session, "checkout", "SELECT user_id FROM checkout_sessions WHERE id = :i", i=checkout
-        )
-        subject.user_id = _int(row["user_id"]) if row else None
-    for row in _all(session, "orders", "SELECT id FROM orders WHERE checkout_id = :i", i=checkout):
-        subject.order_ids.add(str(row["id"]))
-    sql = "SELECT id FROM outbox_events WHERE aggregate_id = :i"
-    for row in _all(session, "checkout", sql, i=checkout):
-        subject.outbox_ids.add(str(row["id"]))
-    wanted = subject.ids()
-    for exchange in session.journal:
-        if exchange.request_id in subject.request_ids or _mentions(exchange, wanted):
-            subject.request_ids.add(exchange.request_id)
-
-
-def _mentions(exchange: Any, ids: set[str]) -> bool:
-    text = exchange.path + json.dumps([exchange.request_body, exchange.response_body], default=str)
-    return any(i in text for i in ids)
-
-
 # -- the sources ---------------------------------------------------------------------------
 
 
@@ -222,7 +121,7 @@ def _rows(session: Any, subject: Subject, notes: list[str]) -> list[Entry]:
         keys = sorted(subject.outbox_ids) if source.match == "outbox_ids" else [subject.checkout_id]
         sql = f"SELECT * FROM {source.table} WHERE {source.column} = :k"
         for key in keys:
-            for row in _all(session, source.database, sql, notes=notes, k=key):
+            for row in rows(session, source.database, sql, notes=notes, k=key):
                 entries += _row_entries(source, row)
     return entries
 
@@ -330,46 +229,6 @@ def _log_entries(service: str, text: str, wanted: set[str]) -> list[Entry]:
         if at is not None:
             entries.append(Entry(at, f"log:{service}", "log", line[24:]))
     return entries
-
-
-# -- database access that never fails the trace ---------------------------------------------
-
-
-def _has(session: Any, *databases: str) -> bool:
-    return any(name in session.db for name in databases)
-
-
-def _all(
-    session: Any, database: str, sql: str, *, notes: list[str] | None = None, **params: Any
-) -> list[dict[str, Any]]:
-    if database not in session.db or any(v is None for v in params.values()):
-        if notes is not None and database not in session.db:
-            _note_once(notes, f"database {database!r}: not in the params (skipped)")
-        return []
-    try:
-        frame = session.db[database].query(sql, **params)
-    except PhasebookError as exc:
-        if notes is not None:
-            _note_once(notes, str(exc))
-        return []
-    return frame.to_dict("records")
-
-
-def _first(session: Any, database: str, sql: str, **params: Any) -> dict[str, Any] | None:
-    rows = _all(session, database, sql, **params)
-    return rows[0] if rows else None
-
-
-def _note_once(notes: list[str], note: str) -> None:
-    if note not in notes:
-        notes.append(note)
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _plain(row: dict[str, Any]) -> dict[str, Any]:
