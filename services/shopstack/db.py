@@ -119,6 +119,9 @@ def open_service_database(settings: Settings, service: str, metadata: MetaData) 
     ensure_schema(settings, service)
     engine = make_engine(service_database_url(settings, service, hide_password=False))
     metadata.create_all(engine)
+    from shopstack.schema_version import record  # imports the tables' metadata lazily
+
+    record(engine, service, metadata)
     return engine
 
 
