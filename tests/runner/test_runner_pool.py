@@ -18,7 +18,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 from phasebook.runner.discovery import kernel_name
 from phasebook.runner.execute import NotebookJob, ProcessRegistry, WorkerPool, execute_notebook
-from phasebook.runner.kernels import forkable
+from phasebook.runner.forked_kernel import forkable
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("phasebook-pool")]
 
