@@ -5,16 +5,41 @@ from __future__ import annotations
 
 import re
 
-from conftest import check, check_cell, results_cell
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from offline import external_references
-from phasebook.display import LOAD_MIME, RESULTS_MIME, SEQUENCE_MIME
+from phasebook.display import CHECK_MIME, LOAD_MIME, RESULTS_MIME, SEQUENCE_MIME
 from phasebook.report.index_html import index_html
 from phasebook.report.results import read_result
 from phasebook.report.run import RunInfo
 
 RUN = RunInfo(started_at="2026-01-02T03:04:05+00:00", params_file="p.yaml", platform_url="http://x")
 JOURNAL = [{"test_id": "9.1", "method": "GET", "path": "/api/v1/cart", "elapsed_ms": 3.0}]
+
+
+def check(seq, test_id, name, expected, actual, status=None):
+    status = status or ("passed" if expected == actual else "failed")
+    return {
+        "seq": seq,
+        "test_id": test_id,
+        "name": name,
+        "status": status,
+        "expected": expected,
+        "actual": actual,
+        "message": f"{name} == {expected!r}",
+    }
+
+
+def check_cell(*checks):
+    outputs = [new_output("display_data", data={CHECK_MIME: c}) for c in checks]
+    return new_code_cell("check(...)", outputs=outputs)
+
+
+def results_cell(checks, journal):
+    summary = {s: sum(c["status"] == s for c in checks) for s in ("passed", "failed", "skipped")}
+    payload = {"version": 1, "checks": checks, "summary": summary, "journal": journal}
+    return new_code_cell(
+        "s.finish()", outputs=[new_output("display_data", data={RESULTS_MIME: payload})]
+    )
 
 
 def _nb(checks, *, journal=JOURNAL, tests=None, exclusive=False, extra=()):
