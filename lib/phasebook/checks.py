@@ -10,6 +10,8 @@ returns an :class:`Outcome`, truthy when it passed, so a notebook can skip depen
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -244,10 +246,14 @@ class Checks:
         return self._record(name, not missing, wanted, sorted(data), message)
 
     def json_schema(self, name: str, actual: Any, schema: dict[str, Any]) -> Outcome:
-        """``actual`` (or a Response's JSON) validates against JSON Schema ``schema``."""
+        """``actual`` (a value, a Response's JSON, or JSON text such as a JSON column read
+        from SQLite) validates against JSON Schema ``schema``."""
         from jsonschema import exceptions, validators
 
         data = _data(actual)
+        if isinstance(data, str) and data.lstrip()[:1] in ("{", "["):
+            with contextlib.suppress(ValueError):
+                data = json.loads(data)
         try:
             validator_class = validators.validator_for(schema)
             validator_class.check_schema(schema)
