@@ -1,0 +1,122 @@
+"""Event engine throughput and latency through the gateway (CONTRACT.md "Event log as an
+event engine"), on SQLite or PostgreSQL.
+
+    .venv/bin/python bench/events.py [--singles 300] [--batches 5] [--queries 20] [--postgres URL]
+
+Starts its own platform (``shopstack up --ports auto --fresh``), then as one user measures:
+single appends (sequential: appends/s, p50/p95 ms), 1,000-event batches (events/s, p50/p95
+ms per batch), and a 10,000-event query (one aggregate read whole, 10 pages of ``limit=1000``
+following ``after_id``: p50/p95 ms). Seed 004's thresholds: one publication < 100 ms, a
+10,000-event query < 500 ms; the targets here keep 5x headroom (< 20 ms, < 100 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+BATCH = 1000
+QUERY_EVENTS = 10_000
+
+
+def shopstack(*args: str, env: dict[str, str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "shopstack.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if done.returncode:
+        raise SystemExit(f"shopstack {args[0]} failed:\n{done.stdout}\n{done.stderr}")
+
+
+def timed_ms(call) -> float:  # noqa: ANN001 - a callable
+    started = time.perf_counter()
+    call()
+    return (time.perf_counter() - started) * 1000
+
+
+def percentiles(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return f"p50 {statistics.median(ordered):.1f} ms, p95 {p95:.1f} ms"
+
+
+def event(aggregate: str, n: int) -> dict:
+    return {"type": "bench.reading", "aggregate_id": aggregate, "payload": {"n": n, "v": n * 0.5}}
+
+
+def bench_singles(client: httpx.Client, count: int) -> None:
+    post = lambda n: client.post("/api/v1/events", json=event("single", n)).raise_for_status()  # noqa: E731
+    samples = [timed_ms(lambda n=n: post(n)) for n in range(count)]
+    rate = count / (sum(samples) / 1000)
+    print(f"single appends: {count}, {rate:.0f} appends/s, {percentiles(samples)}")
+
+
+def bench_batches(client: httpx.Client, count: int) -> None:
+    def post(k: int) -> None:
+        batch = [event(f"batch-{k}", n) for n in range(BATCH)]
+        client.post("/api/v1/events/batch", json={"events": batch}).raise_for_status()
+
+    samples = [timed_ms(lambda k=k: post(k)) for k in range(count)]
+    rate = count * BATCH / (sum(samples) / 1000)
+    print(f"1,000-event batches: {count}, {rate:.0f} events/s, {percentiles(samples)} per batch")
+
+
+def read_whole(client: httpx.Client, aggregate: str) -> int:
+    after_id, seen = 0, 0
+    while True:
+        params = {"aggregate_id": aggregate, "after_id": after_id, "limit": BATCH}
+        page = client.get("/api/v1/events", params=params).raise_for_status().json()["events"]
+        if not page:
+            return seen
+        seen, after_id = seen + len(page), page[-1]["id"]
+
+
+def bench_query(client: httpx.Client, count: int) -> None:
+    for k in range(QUERY_EVENTS // BATCH):
+        batch = [event("query", k * BATCH + n) for n in range(BATCH)]
+        client.post("/api/v1/events/batch", json={"events": batch}).raise_for_status()
+    if (found := read_whole(client, "query")) != QUERY_EVENTS:
+        raise SystemExit(f"bench: the query read {found} events, expected {QUERY_EVENTS}")
+    samples = [timed_ms(lambda: read_whole(client, "query")) for _ in range(count)]
+    print(f"10,000-event query (10 pages): {count} runs, {percentiles(samples)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--singles", type=int, default=300)
+    parser.add_argument("--batches", type=int, default=5)
+    parser.add_argument("--queries", type=int, default=20)
+    parser.add_argument("--postgres", help="PostgreSQL base URL (default: SQLite)")
+    args = parser.parse_args()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPSTACK_")}
+    if args.postgres:
+        env.update(SHOPSTACK_DATABASE_URL=args.postgres, SHOPSTACK_DB_NAMESPACE="bench_events")
+    with tempfile.TemporaryDirectory(prefix="bench-events-") as tmp:
+        state = ["--state-dir", tmp]
+        shopstack("up", "--ports", "auto", "--fresh", "--detach", *state, env=env)
+        try:
+            gateway = json.loads((Path(tmp) / "platform.json").read_text())["gateway_url"]
+            headers = {"X-User-Id": "424242"}
+            with httpx.Client(base_url=gateway, headers=headers, timeout=60) as client:
+                print(f"profile: {'postgres' if args.postgres else 'sqlite'}")
+                bench_singles(client, args.singles)
+                bench_batches(client, args.batches)
+                bench_query(client, args.queries)
+        finally:
+            shopstack("down", *state, env=env)
+
+
+if __name__ == "__main__":
+    main()
