@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import MetaData, event, text
+from sqlalchemy import MetaData, event, inspect, text
 from sqlalchemy.engine import URL, Connection, Engine, create_engine, make_url
 
 from shopstack.settings import Settings
@@ -114,18 +114,40 @@ def drop_schemas(settings: Settings, services: tuple[str, ...]) -> None:
         engine.dispose()
 
 
+class OutdatedSchema(RuntimeError):
+    """A table was created by an older shopstack and lacks a column this one needs."""
+
+
+def check_columns(engine: Engine, metadata: MetaData, service: str) -> None:
+    """OutdatedSchema naming the first table with a missing column (e.g. ``tenant_id``, added
+    with tenants): ``create_all`` creates missing tables but never alters existing ones."""
+    inspector = inspect(engine)
+    for table in metadata.sorted_tables:
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        missing = sorted(column.name for column in table.columns if column.name not in present)
+        if missing:
+            raise OutdatedSchema(
+                f"{service} database: table {table.name!r} lacks {', '.join(missing)} "
+                "(made by an older shopstack): run `shopstack up --fresh` to recreate it"
+            )
+
+
 def open_service_database(settings: Settings, service: str, metadata: MetaData) -> Engine:
-    """Create schema and tables for a service and return its engine."""
+    """Create schema and tables for a service and return its engine (OutdatedSchema when an
+    existing table lacks a column)."""
     ensure_schema(settings, service)
     engine = make_engine(service_database_url(settings, service, hide_password=False))
     metadata.create_all(engine)
     from shopstack.schema_version import record  # imports the tables' metadata lazily
 
     record(engine, service, metadata)
+    check_columns(engine, metadata, service)
     return engine
 
 
 __all__ = [
+    "OutdatedSchema",
+    "check_columns",
     "drop_schemas",
     "ensure_schema",
     "is_sqlite",

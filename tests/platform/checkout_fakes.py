@@ -59,16 +59,20 @@ class MemorySessions:
         self.store = store
 
     def add(self, session: CheckoutSession) -> None:
-        if self.find_by_key(session.idempotency_key) is not None:
+        key = session.idempotency_key
+        if self.find_by_key(key, tenant_id=session.tenant_id, user_id=session.user_id) is not None:
             raise IdempotencyKeyTaken(session.idempotency_key)
         self.store.sessions[session.id] = copy.deepcopy(session)
 
     def get(self, checkout_id: str) -> CheckoutSession | None:
         return copy.deepcopy(self.store.sessions.get(checkout_id))
 
-    def find_by_key(self, idempotency_key: str) -> CheckoutSession | None:
+    def find_by_key(
+        self, idempotency_key: str, *, tenant_id: str, user_id: int
+    ) -> CheckoutSession | None:
         for session in self.store.sessions.values():
-            if session.idempotency_key == idempotency_key:
+            owner = (session.tenant_id, session.user_id)
+            if session.idempotency_key == idempotency_key and owner == (tenant_id, user_id):
                 return copy.deepcopy(session)
         return None
 
@@ -89,9 +93,12 @@ class MemoryEventLog:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def append(self, *, user_id: int, aggregate_id: str, payload: EventPayload) -> dict[str, Any]:
+    def append(
+        self, *, user_id: int, aggregate_id: str, payload: EventPayload, tenant_id: str
+    ) -> dict[str, Any]:
         event = {
             "id": next(self._ids),
+            "tenant_id": tenant_id,
             "user_id": user_id,
             "event_type": payload.EVENT_TYPE,
             "aggregate_id": aggregate_id,
@@ -101,11 +108,20 @@ class MemoryEventLog:
         self.store.events.append(event)
         return event
 
-    def query(self, user_id: int, *, event_type=None, aggregate_id=None, after_id=0, limit=100):
+    def query(  # noqa: PLR0913 - the SQL log's filters
+        self,
+        user_id,
+        *,
+        tenant_id="default",
+        event_type=None,
+        aggregate_id=None,
+        after_id=0,
+        limit=100,
+    ):
         found = [
             e
             for e in self.store.events
-            if e["user_id"] == user_id
+            if (e["tenant_id"], e["user_id"]) == (tenant_id, user_id)
             and e["id"] > after_id
             and event_type in (None, e["event_type"])
             and aggregate_id in (None, e["aggregate_id"])
@@ -175,7 +191,7 @@ class FakeServices:
         if service in self.down:
             raise DownstreamUnavailable(service)
 
-    async def cart(self, user_id: int) -> dict[str, Any]:
+    async def cart(self, user_id: int, *, tenant_id: str = "default") -> dict[str, Any]:
         self._enter("cart", "cart")
         return copy.deepcopy(self.carts.get(user_id, {"cart_id": "", "items": []}))
 

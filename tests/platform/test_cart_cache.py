@@ -9,11 +9,14 @@ import threading
 from decimal import Decimal
 
 import pytest
+from shopstack.caller import Caller
 from shopstack.cart.cache import InProcessCartCache, RedisCartCache
 from shopstack.cart.domain import new_cart
 from shopstack.cart.products import ProductInfo
 from shopstack.cart.service import CartService
 from shopstack.wire import utcnow
+
+USER = Caller("default", 1)
 
 
 class FakeProducts:
@@ -42,7 +45,7 @@ class FakeRepository:
         return snapshot
 
     def change(self, user_id, mutate, *, create):
-        cart = self.carts.get(user_id) or new_cart(user_id, now=utcnow())
+        cart = self.carts.get(user_id) or new_cart(user_id.user_id, now=utcnow())
         mutate(cart)
         self.carts[user_id] = cart
         return copy.deepcopy(cart)
@@ -63,12 +66,12 @@ async def _race(cache) -> tuple[dict, dict]:
     repository = FakeRepository()
     service = CartService(repository, cache, FakeProducts())
     repository.hold_next_read()
-    reader = asyncio.create_task(service.view(1))
+    reader = asyncio.create_task(service.view(USER))
     await asyncio.to_thread(repository.read_taken.wait, 5)
-    written = await service.add_item(1, 1, 2)
+    written = await service.add_item(USER, 1, 2)
     repository.release_read.set()
     await reader
-    return written, await service.view(1)
+    return written, await service.view(USER)
 
 
 def test_a_fill_racing_a_write_is_discarded_in_process():
@@ -87,11 +90,11 @@ def test_a_fill_racing_a_write_is_discarded_in_redis(redis_url):
 
     async def scenario():
         client = aioredis.from_url(redis_url, decode_responses=True)
-        await client.delete("cart:1", "cart:1:gen")
+        await client.delete("cart:default/1", "cart:default/1:gen")
         cache = RedisCartCache(client)
         try:
             written, after = await _race(cache)
-            stored = await client.get("cart:1")
+            stored = await client.get("cart:default/1")
         finally:
             await cache.aclose()
         return written, after, stored

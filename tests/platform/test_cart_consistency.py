@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import httpx
 import pytest
+from shopstack.caller import Caller
 from shopstack.cart.cache import InProcessCartCache, RedisCartCache
 from shopstack.cart.products import ProductInfo
 from shopstack.cart.repository import CartRepository
@@ -18,6 +19,8 @@ from shopstack.cart.tables import metadata
 from shopstack.db import open_service_database
 
 ROUNDS = 40
+
+USER = Caller("default", 1)
 
 
 def test_reads_racing_writes_never_show_an_older_quantity_over_http(platform):
@@ -51,19 +54,19 @@ class FixedPrices:
 
 
 async def _hammer_service(service: CartService) -> None:
-    await service.add_item(1, 7, 1)
+    await service.add_item(USER, 7, 1)
     stop = asyncio.Event()
 
     async def reader() -> None:
         while not stop.is_set():
-            await service.view(1)
+            await service.view(USER)
             await asyncio.sleep(0)  # a cache hit never suspends: let the writer run
 
     readers = [asyncio.create_task(reader()) for _ in range(4)]
     try:
         for quantity in range(1, ROUNDS + 1):
-            await service.set_quantity(1, 7, quantity)
-            seen = (await service.view(1))["items"][0]["quantity"]
+            await service.set_quantity(USER, 7, quantity)
+            seen = (await service.view(USER))["items"][0]["quantity"]
             assert seen == quantity, f"stale cart after write {quantity}: saw {seen}"
     finally:
         stop.set()
@@ -87,7 +90,7 @@ def test_reads_racing_writes_never_show_an_older_quantity_in_the_service(kind, r
 
             url = request.getfixturevalue("redis_url")
             client = aioredis.from_url(url, decode_responses=True)
-            await client.delete("cart:1", "cart:1:gen")
+            await client.delete("cart:default/1", "cart:default/1:gen")
             cache = RedisCartCache(client)
         try:
             await _hammer_service(CartService(CartRepository(engine), cache, FixedPrices()))

@@ -27,6 +27,7 @@ SERVICES = REPO / "services" / "shopstack"
 COMPLETED = {
     "checkout_id": "co-1",
     "user_id": 42,
+    "tenant_id": "default",
     "cart_id": "c",
     "items": [{"product_id": 2, "product_name": "Mouse", "quantity": 3, "price": 29.99}],
     "total_amount": 89.97,

@@ -33,8 +33,8 @@ def run(coroutine):
     return asyncio.run(coroutine)
 
 
-def checkout(rt, key="k-1", *, user=USER, token="tok_visa"):
-    command = StartCheckout(user_id=user, idempotency_key=key, card_token=token)
+def checkout(rt, key="k-1", *, user=USER, token="tok_visa", tenant="default"):
+    command = StartCheckout(user_id=user, idempotency_key=key, card_token=token, tenant_id=tenant)
     return run(start.start_checkout(rt, command))
 
 
@@ -315,15 +315,24 @@ def test_same_key_and_cart_replays_the_outcome_without_new_work():
     assert checkout(rt) == first and len(store.sessions) == 1
 
 
-def test_same_key_from_another_user_or_card_is_a_conflict():
-    services = shop()
-    services.put_in_cart(8, p1=2)
-    rt, _ = fake_runtime(services)
+def test_same_key_with_another_card_is_a_conflict():
+    rt, _ = fake_runtime(shop())
     checkout(rt)
     with pytest.raises(IdempotencyConflict):
-        checkout(rt, user=8)
-    with pytest.raises(IdempotencyConflict):
         checkout(rt, token="tok_chargeDeclined")
+
+
+def test_same_key_from_another_user_or_tenant_is_their_own_checkout():
+    services = shop()
+    services.put_in_cart(8, p1=2)
+    rt, store = fake_runtime(services)
+    mine = checkout(rt)
+    other_user = checkout(rt, user=8)
+    other_tenant = checkout(rt, tenant="acme")
+    ids = {mine.checkout_id, other_user.checkout_id, other_tenant.checkout_id}
+    assert len(ids) == 3 and len(store.sessions) == 3
+    owners = sorted((x.tenant_id, x.user_id) for x in store.sessions.values())
+    assert owners == sorted([("default", USER), ("default", 8), ("acme", USER)])
 
 
 def test_losing_the_insert_race_answers_the_winner_outcome():

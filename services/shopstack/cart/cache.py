@@ -2,7 +2,8 @@
 
 The reference platform could serve a stale cart for minutes: a read that missed the cache
 filled it with what it had read from the database *after* a concurrent write had already
-invalidated the entry. Here every user has a generation number that each invalidation bumps.
+invalidated the entry. Here every user (keyed ``<tenant>/<user id>``) has a generation number
+that each invalidation bumps.
 A reader notes the generation before it reads the database and fills the cache only if the
 generation is still the same (atomically: under a lock in-process, in a Lua script in Redis).
 Writers invalidate after their commit and before they answer, so once a write has returned
@@ -26,13 +27,13 @@ View = dict[str, Any]
 
 
 class CartCache(Protocol):
-    async def lookup(self, user_id: int) -> tuple[View | None, int]:
+    async def lookup(self, user_key: str) -> tuple[View | None, int]:
         """The cached view (or None) and the user's current generation."""
 
-    async def fill(self, user_id: int, generation: int, view: View) -> bool:
+    async def fill(self, user_key: str, generation: int, view: View) -> bool:
         """Store ``view`` if the generation is still ``generation``; True if stored."""
 
-    async def invalidate(self, user_id: int) -> None:
+    async def invalidate(self, user_key: str) -> None:
         """Drop the entry and start a new generation."""
 
     async def aclose(self) -> None: ...
@@ -44,42 +45,42 @@ GENERATION_TTL_S = 86_400
 class InProcessCartCache:
     def __init__(self, *, max_entries: int = 10_000, max_generations: int = 100_000) -> None:
         self._lock = threading.Lock()
-        self._views: OrderedDict[int, View] = OrderedDict()
-        self._generations: OrderedDict[int, int] = OrderedDict()
+        self._views: OrderedDict[str, View] = OrderedDict()
+        self._generations: OrderedDict[str, int] = OrderedDict()
         self._max_entries = max_entries
         self._max_generations = max_generations
         self._counter = 0  # the last generation handed out, to any user
         self._evicted_floor = 0  # the highest generation evicted from _generations
 
-    def _generation(self, user_id: int) -> int:
-        return self._generations.get(user_id, self._evicted_floor)
+    def _generation(self, user_key: str) -> int:
+        return self._generations.get(user_key, self._evicted_floor)
 
-    async def lookup(self, user_id: int) -> tuple[View | None, int]:
+    async def lookup(self, user_key: str) -> tuple[View | None, int]:
         with self._lock:
-            view = self._views.get(user_id)
+            view = self._views.get(user_key)
             if view is not None:
-                self._views.move_to_end(user_id)
-            return view, self._generation(user_id)
+                self._views.move_to_end(user_key)
+            return view, self._generation(user_key)
 
-    async def fill(self, user_id: int, generation: int, view: View) -> bool:
+    async def fill(self, user_key: str, generation: int, view: View) -> bool:
         with self._lock:
-            if self._generation(user_id) != generation:
+            if self._generation(user_key) != generation:
                 return False
-            self._views[user_id] = view
-            self._views.move_to_end(user_id)
+            self._views[user_key] = view
+            self._views.move_to_end(user_key)
             while len(self._views) > self._max_entries:
                 self._views.popitem(last=False)
             return True
 
-    async def invalidate(self, user_id: int) -> None:
+    async def invalidate(self, user_key: str) -> None:
         with self._lock:
             self._counter += 1
-            self._generations[user_id] = self._counter
-            self._generations.move_to_end(user_id)
+            self._generations[user_key] = self._counter
+            self._generations.move_to_end(user_key)
             while len(self._generations) > self._max_generations:
                 _user, evicted = self._generations.popitem(last=False)
                 self._evicted_floor = max(self._evicted_floor, evicted)
-            self._views.pop(user_id, None)
+            self._views.pop(user_key, None)
 
     def bookkeeping_size(self) -> int:
         """How many users' generations are remembered (bounded by ``max_generations``)."""
@@ -100,7 +101,7 @@ return 0
 
 
 class RedisCartCache:
-    """Entries at ``cart:{user_id}`` (JSON, with a TTL), generations at ``cart:{user_id}:gen``
+    """Entries at ``cart:{user_key}`` (JSON, with a TTL), generations at ``cart:{user_key}:gen``
     (expiring after ``generation_ttl_s``)."""
 
     def __init__(
@@ -112,23 +113,23 @@ class RedisCartCache:
         self._fill_script = client.register_script(_FILL_IF_CURRENT)
 
     @staticmethod
-    def keys(user_id: int) -> tuple[str, str]:
-        return f"cart:{user_id}", f"cart:{user_id}:gen"
+    def keys(user_key: str) -> tuple[str, str]:
+        return f"cart:{user_key}", f"cart:{user_key}:gen"
 
-    async def lookup(self, user_id: int) -> tuple[View | None, int]:
-        raw, generation = await self._redis.mget(self.keys(user_id))
+    async def lookup(self, user_key: str) -> tuple[View | None, int]:
+        raw, generation = await self._redis.mget(self.keys(user_key))
         view = json.loads(raw) if raw is not None else None
         return view, int(generation or 0)
 
-    async def fill(self, user_id: int, generation: int, view: View) -> bool:
+    async def fill(self, user_key: str, generation: int, view: View) -> bool:
         stored = await self._fill_script(
-            keys=list(self.keys(user_id)),
+            keys=list(self.keys(user_key)),
             args=[str(generation), json.dumps(view), self._ttl_s],
         )
         return bool(stored)
 
-    async def invalidate(self, user_id: int) -> None:
-        entry, generation = self.keys(user_id)
+    async def invalidate(self, user_key: str) -> None:
+        entry, generation = self.keys(user_key)
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.incr(generation)
             pipe.expire(generation, self._generation_ttl_s)

@@ -4,12 +4,14 @@ so concurrent changes to one cart apply one after the other."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from shopstack import inbox
+from shopstack.caller import Caller
 from shopstack.cart.domain import Cart, CartLine, new_cart
 from shopstack.cart.tables import cart_items, carts
 from shopstack.db import is_sqlite, write_transaction
@@ -22,17 +24,17 @@ class CartRepository:
         self.engine = engine
         self._insert = sqlite.insert if is_sqlite(engine) else postgresql.insert
 
-    def get(self, user_id: int) -> Cart | None:
+    def get(self, user: Caller) -> Cart | None:
         with self.engine.connect() as conn:
-            return _load(conn, user_id)
+            return _load(conn, user)
 
-    def change(self, user_id: int, mutate: Callable[[Cart], None], *, create: bool) -> Cart:
+    def change(self, user: Caller, mutate: Callable[[Cart], None], *, create: bool) -> Cart:
         """Apply ``mutate`` to the user's cart (created first if ``create``) and store it."""
         with write_transaction(self.engine) as conn:
-            cart = _load(conn, user_id, for_update=True)
+            cart = _load(conn, user, for_update=True)
             if cart is None and create:
-                self._create(conn, user_id)
-                cart = _load(conn, user_id, for_update=True)
+                self._create(conn, user)
+                cart = _load(conn, user, for_update=True)
             if cart is None:
                 raise not_found("item not found in cart")
             before = {line.product_id: line.quantity for line in cart.lines}
@@ -40,22 +42,23 @@ class CartRepository:
             _store(conn, cart, before)
         return cart
 
-    def _create(self, conn: Connection, user_id: int) -> None:
-        fresh = new_cart(user_id, now=utcnow())
+    def _create(self, conn: Connection, user: Caller) -> None:
+        fresh = new_cart(user.user_id, now=utcnow())
         row = {
             "id": fresh.id,
-            "user_id": user_id,
+            "tenant_id": user.tenant_id,
+            "user_id": user.user_id,
             "created_at": fresh.created_at,
             "updated_at": fresh.updated_at,
         }
         conn.execute(self._insert(carts).values(**row).on_conflict_do_nothing())
 
-    def clear(self, user_id: int) -> None:
+    def clear(self, user: Caller) -> None:
         with write_transaction(self.engine) as conn:
-            _delete_cart(conn, user_id)
+            _delete_cart(conn, user)
 
     def consume_checkout_completed(
-        self, event_id: str, *, user_id: int, cart_id: str, bought: dict[int, int]
+        self, event_id: str, *, user: Caller, cart_id: str, bought: dict[int, int]
     ) -> str:
         """Take what was bought out of the cart that was checked out; once per event id.
 
@@ -65,13 +68,11 @@ class CartRepository:
         with write_transaction(self.engine) as conn:
             if not inbox.claim(conn, event_id):
                 return "duplicate"
-            current = conn.execute(
-                select(carts.c.id).where(carts.c.user_id == user_id)
-            ).scalar_one_or_none()
+            current = conn.execute(select(carts.c.id).where(_owned_by(user))).scalar_one_or_none()
             if current is None or current != cart_id:
                 return "ignored"
             if not _remove_bought(conn, cart_id, bought):
-                _delete_cart(conn, user_id)
+                _delete_cart(conn, user)
         return "applied"
 
 
@@ -92,8 +93,12 @@ def _remove_bought(conn: Connection, cart_id: str, bought: dict[int, int]) -> bo
     return left
 
 
-def _load(conn: Connection, user_id: int, *, for_update: bool = False) -> Cart | None:
-    query = select(carts).where(carts.c.user_id == user_id)
+def _owned_by(user: Caller) -> Any:
+    return (carts.c.tenant_id == user.tenant_id) & (carts.c.user_id == user.user_id)
+
+
+def _load(conn: Connection, user: Caller, *, for_update: bool = False) -> Cart | None:
+    query = select(carts).where(_owned_by(user))
     if for_update:
         query = query.with_for_update()
     row = conn.execute(query).mappings().first()
@@ -141,10 +146,8 @@ def _store(conn: Connection, cart: Cart, before: dict[int, int]) -> None:
     conn.execute(update(carts).where(carts.c.id == cart.id).values(updated_at=cart.updated_at))
 
 
-def _delete_cart(conn: Connection, user_id: int) -> None:
-    cart_id = conn.execute(
-        select(carts.c.id).where(carts.c.user_id == user_id)
-    ).scalar_one_or_none()
+def _delete_cart(conn: Connection, user: Caller) -> None:
+    cart_id = conn.execute(select(carts.c.id).where(_owned_by(user))).scalar_one_or_none()
     if cart_id is not None:
         conn.execute(delete(cart_items).where(cart_items.c.cart_id == cart_id))
         conn.execute(delete(carts).where(carts.c.id == cart_id))

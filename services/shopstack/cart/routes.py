@@ -1,16 +1,16 @@
-"""The cart's internal HTTP API: the public cart routes (user in ``X-User-Id``) and the
-``POST /events`` consumer."""
+"""The cart's internal HTTP API: the public cart routes (user in ``X-User-Id``, tenant in
+``X-Tenant-Id``) and the ``POST /events`` consumer."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Request
 
+from shopstack.caller import CurrentCaller
 from shopstack.cart.schemas import CartItemCreate, CartItemUpdate
 from shopstack.cart.service import CartService
 from shopstack.contracts import CheckoutCompleted, Delivery
-from shopstack.errors import ShopError
 
 router = APIRouter(tags=["cart"])
 
@@ -19,18 +19,8 @@ def _service(request: Request) -> CartService:
     return request.app.state.cart
 
 
-def _user(x_user_id: Annotated[str | None, Header()] = None) -> int:
-    try:
-        user_id = int(x_user_id or "")
-    except ValueError:
-        user_id = 0
-    if user_id <= 0:
-        raise ShopError(400, "invalid_user_id", "X-User-Id must be a positive integer")
-    return user_id
-
-
 Service = Annotated[CartService, Depends(_service)]
-User = Annotated[int, Depends(_user)]
+User = CurrentCaller
 
 
 @router.get("/cart")

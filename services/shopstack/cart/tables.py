@@ -12,6 +12,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    UniqueConstraint,
 )
 
 from shopstack import inbox
@@ -22,9 +23,11 @@ carts = Table(
     "carts",
     metadata,
     Column("id", String(24), primary_key=True),
-    Column("user_id", BigInteger, nullable=False, unique=True),
+    Column("tenant_id", String(63), nullable=False, server_default="default"),
+    Column("user_id", BigInteger, nullable=False),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+    UniqueConstraint("tenant_id", "user_id", name="uq_carts_tenant_user"),  # one cart a person
 )
 
 cart_items = Table(

@@ -27,6 +27,7 @@ CHECKOUT_COMPLETED = "checkout.completed"
 CHECKOUT_FAILED = "checkout.failed"
 
 DEFAULT_TENANT = "default"
+TENANT_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 
 Money = Annotated[
     Decimal,
@@ -76,6 +77,9 @@ class CheckoutCompleted(EventPayload):
 
     checkout_id: str = Field(min_length=1, max_length=64)
     user_id: int = Field(gt=0, lt=2**63)
+    tenant_id: str = Field(
+        default=DEFAULT_TENANT, pattern=TENANT_PATTERN, description="the user's tenant"
+    )
     cart_id: str = Field(default="", description="the cart that was bought; empty if unknown")
     items: list[PurchasedItem] = Field(min_length=1)
     total_amount: Money
@@ -102,6 +106,9 @@ class CheckoutFailed(EventPayload):
 
     checkout_id: str = Field(min_length=1, max_length=64)
     user_id: int = Field(gt=0, lt=2**63)
+    tenant_id: str = Field(
+        default=DEFAULT_TENANT, pattern=TENANT_PATTERN, description="the user's tenant"
+    )
     failure_reason: str = Field(min_length=1, max_length=64)
     payment_attempted: bool = False
 

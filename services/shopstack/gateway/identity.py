@@ -1,12 +1,19 @@
-"""Who is calling: mock identity (``X-User-Id``, default user 1) or JWT (HS256, claim user_id)."""
+"""Who is calling: mock identity (``X-User-Id``, default user 1; ``X-Tenant-Id``, default
+``default``) or JWT (HS256, integer claim ``user_id``, string claim ``tenant_id``).
+
+The dependency returns the user id and leaves the tenant in ``request.state.tenant_id``, which
+:func:`shopstack.gateway.deps.user_headers` forwards, so every route is tenant-scoped without
+naming the tenant itself.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 import jwt
-from fastapi import Depends, Header
+from fastapi import Depends, Header, Request
 
+from shopstack.caller import Caller, tenant_from
 from shopstack.errors import ShopError, unauthorized
 from shopstack.settings import get_settings
 
@@ -26,7 +33,7 @@ def _mock_user(x_user_id: str | None) -> int:
     return user_id
 
 
-def _jwt_user(authorization: str | None, secret: str) -> int:
+def _jwt_caller(authorization: str | None, secret: str) -> Caller:
     if not authorization or not authorization.lower().startswith("bearer "):
         raise unauthorized("missing bearer token")
     token = authorization.split(" ", 1)[1].strip()
@@ -39,17 +46,48 @@ def _jwt_user(authorization: str | None, secret: str) -> int:
     user_id = claims.get("user_id")
     if not isinstance(user_id, int) or isinstance(user_id, bool) or not 0 < user_id <= _MAX_USER_ID:
         raise unauthorized("token has no valid integer user_id claim")
-    return user_id
+    tenant = claims.get("tenant_id")
+    if tenant is not None and not isinstance(tenant, str):
+        raise unauthorized("token's tenant_id claim must be a string")
+    return Caller(tenant_from(tenant, source="the token's tenant_id claim"), user_id)
+
+
+def resolve_caller(
+    *,
+    x_user_id: str | None = None,
+    x_tenant_id: str | None = None,
+    authorization: str | None = None,
+) -> Caller:
+    """The caller of a request or WebSocket: tenant and user, per the auth mode."""
+    settings = get_settings()
+    if settings.auth_mode == "jwt":
+        return _jwt_caller(authorization, settings.jwt_secret)
+    return Caller(tenant_from(x_tenant_id), _mock_user(x_user_id))
 
 
 def current_user(
     x_user_id: Annotated[str | None, Header(include_in_schema=False)] = None,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+    x_tenant_id: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> int:
-    settings = get_settings()
-    if settings.auth_mode == "jwt":
-        return _jwt_user(authorization, settings.jwt_secret)
-    return _mock_user(x_user_id)
+    """The caller's user id (kept for callers that only need it)."""
+    return resolve_caller(
+        x_user_id=x_user_id, x_tenant_id=x_tenant_id, authorization=authorization
+    ).user_id
 
 
-CurrentUser = Annotated[int, Depends(current_user)]
+def current_user_in_tenant(
+    request: Request,
+    x_user_id: Annotated[str | None, Header(include_in_schema=False)] = None,
+    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+    x_tenant_id: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> int:
+    """The caller's user id; the tenant goes to ``request.state.tenant_id``."""
+    found = resolve_caller(
+        x_user_id=x_user_id, x_tenant_id=x_tenant_id, authorization=authorization
+    )
+    request.state.tenant_id = found.tenant_id
+    return found.user_id
+
+
+CurrentUser = Annotated[int, Depends(current_user_in_tenant)]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from shopstack.contracts import CheckoutCompleted, PurchasedItem
+from shopstack.contracts import DEFAULT_TENANT, CheckoutCompleted, PurchasedItem
 from shopstack.wire import money
 
 SENDER = "shopstack <orders@shopstack.example.com>"
@@ -15,6 +15,7 @@ SENDER = "shopstack <orders@shopstack.example.com>"
 @dataclass(frozen=True)
 class Confirmation:
     user_id: int
+    tenant_id: str
     recipient: str
     subject: str
     body: str
@@ -30,8 +31,12 @@ class Confirmation:
         return message
 
 
-def recipient_for(user_id: int) -> str:
-    return f"user{user_id}@example.com"
+def recipient_for(user_id: int, tenant_id: str = DEFAULT_TENANT) -> str:
+    """``user7@example.com`` in the default tenant, ``user7@acme.example.com`` in ``acme``:
+    the same user id in two tenants is two people with two mailboxes."""
+    if tenant_id == DEFAULT_TENANT:
+        return f"user{user_id}@example.com"
+    return f"user{user_id}@{tenant_id}.example.com"
 
 
 def _summary_lines(items: list[PurchasedItem]) -> list[str]:
@@ -61,7 +66,8 @@ def confirmation_for(event: CheckoutCompleted) -> Confirmation:
     )
     return Confirmation(
         user_id=event.user_id,
-        recipient=recipient_for(event.user_id),
+        tenant_id=event.tenant_id,
+        recipient=recipient_for(event.user_id, event.tenant_id),
         subject=f"Order {event.order_id} confirmed (checkout {event.checkout_id})",
         body=body + "\n",
     )

@@ -43,6 +43,7 @@ def _lease(engine: Engine, event_id: str, mail: Confirmation) -> str | None:
             notifications.insert().values(
                 id=row_id,
                 event_id=event_id,
+                tenant_id=mail.tenant_id,
                 user_id=mail.user_id,
                 recipient=mail.recipient,
                 subject=mail.subject,

@@ -13,6 +13,7 @@ notifications = Table(
     metadata,
     Column("id", String(36), primary_key=True),
     Column("event_id", String(64), nullable=False, unique=True),
+    Column("tenant_id", String(63), nullable=False, server_default="default"),
     Column("user_id", Integer, nullable=False),
     Column("recipient", String(255), nullable=False),
     Column("subject", String(255), nullable=False),

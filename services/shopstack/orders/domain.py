@@ -16,6 +16,7 @@ def order_from_completed(event: CheckoutCompleted) -> dict[str, Any]:
     return {
         "id": event.order_id,
         "checkout_id": event.checkout_id,
+        "tenant_id": event.tenant_id,
         "user_id": event.user_id,
         "status": CONFIRMED,
         "total_amount": event.total_amount,

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from shopstack.caller import CallerId
+from shopstack.caller import CurrentCaller
 from shopstack.contracts import CheckoutCompleted, Delivery
 from shopstack.errors import forbidden, not_found
 from shopstack.orders import store
@@ -27,6 +27,7 @@ def order_body(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": row["id"],
         "checkout_id": row["checkout_id"],
+        "tenant_id": row["tenant_id"],
         "user_id": row["user_id"],
         "status": row["status"],
         "total_amount": money(row["total_amount"]),
@@ -40,20 +41,20 @@ def order_body(row: dict[str, Any]) -> dict[str, Any]:
 @router.get("/orders")
 def list_orders(
     request: Request,
-    user_id: CallerId,
+    caller: CurrentCaller,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> dict[str, Any]:
-    rows = store.list_for_user(request.app.state.engine, user_id, limit=limit)
+    rows = store.list_for_user(request.app.state.engine, caller, limit=limit)
     return {"orders": [order_body(row) for row in rows]}
 
 
 @router.get("/orders/{order_id}")
-def get_order(order_id: str, request: Request, user_id: CallerId) -> dict[str, Any]:
+def get_order(order_id: str, request: Request, caller: CurrentCaller) -> dict[str, Any]:
     row = store.get(request.app.state.engine, order_id)
     if row is None:
         raise not_found("order not found")
-    if row["user_id"] != user_id:
-        raise forbidden()
+    if (row["tenant_id"], row["user_id"]) != (caller.tenant_id, caller.user_id):
+        raise forbidden()  # another user's, or another tenant's
     return order_body(row)
 
 

@@ -52,8 +52,9 @@ class HttpServices:
         except ShopError as exc:  # Downstream's 503 after its retries
             raise DownstreamUnavailable(target) from exc
 
-    async def cart(self, user_id: int) -> dict[str, Any]:
-        response = await self._call("cart", "GET", "/cart", headers={"X-User-Id": str(user_id)})
+    async def cart(self, user_id: int, *, tenant_id: str) -> dict[str, Any]:
+        headers = {"X-User-Id": str(user_id), "X-Tenant-Id": tenant_id}
+        response = await self._call("cart", "GET", "/cart", headers=headers)
         if response.status_code != 200:
             raise UnexpectedAnswer("cart", response.status_code)
         return response.json()

@@ -44,10 +44,18 @@ class SqlEventLog:
         self.conn = conn
         self._current: dict[AggregateKey, int] = {}  # sequences read under this transaction's lock
 
-    def append(self, *, user_id: int, aggregate_id: str, payload: EventPayload) -> dict[str, Any]:
+    def append(
+        self,
+        *,
+        user_id: int,
+        aggregate_id: str,
+        payload: EventPayload,
+        tenant_id: str = DEFAULT_TENANT,
+    ) -> dict[str, Any]:
         """Log a domain event of the platform."""
         return self.append_new(
             user_id=user_id,
+            tenant_id=tenant_id,
             aggregate_id=aggregate_id,
             event_type=payload.EVENT_TYPE,
             payload=payload.as_json(),

@@ -19,6 +19,7 @@ from shopstack.wire import utcnow
 def to_row(session: CheckoutSession) -> dict[str, Any]:
     return {
         "id": session.id,
+        "tenant_id": session.tenant_id,
         "user_id": session.user_id,
         "cart_snapshot": session.cart.as_json(),
         "status": session.status,
@@ -39,6 +40,7 @@ def to_row(session: CheckoutSession) -> dict[str, Any]:
 def from_row(row: Any) -> CheckoutSession:
     return CheckoutSession(
         id=row["id"],
+        tenant_id=row["tenant_id"],
         user_id=row["user_id"],
         idempotency_key=row["idempotency_key"],
         card_token=row["card_token"],
@@ -73,8 +75,14 @@ class SqlSessions:
     def get(self, checkout_id: str) -> CheckoutSession | None:
         return self._one(checkout_sessions.c.id == checkout_id)
 
-    def find_by_key(self, idempotency_key: str) -> CheckoutSession | None:
-        return self._one(checkout_sessions.c.idempotency_key == idempotency_key)
+    def find_by_key(
+        self, idempotency_key: str, *, tenant_id: str, user_id: int
+    ) -> CheckoutSession | None:
+        return self._one(
+            (checkout_sessions.c.tenant_id == tenant_id)
+            & (checkout_sessions.c.user_id == user_id)
+            & (checkout_sessions.c.idempotency_key == idempotency_key)
+        )
 
     def list_intermediate(self, *, updated_before: datetime) -> list[CheckoutSession]:
         rows = self.conn.execute(

@@ -23,11 +23,12 @@ checkout_sessions = Table(
     "checkout_sessions",
     metadata,
     Column("id", String(36), primary_key=True),
+    Column("tenant_id", String(63), nullable=False, server_default="default"),
     Column("user_id", BigInteger, nullable=False),
     Column("cart_snapshot", JSON, nullable=False),
     Column("status", String(32), nullable=False),
-    # one key, one checkout: a key reused by another user is a conflict, not a second session
-    Column("idempotency_key", String(255), nullable=False, unique=True),
+    # one key, one checkout per person: another user's (or tenant's) key is never a conflict
+    Column("idempotency_key", String(255), nullable=False),
     Column("inventory_reservation_id", String(36), nullable=True),
     Column("payment_id", String(36), nullable=True),
     Column("total_amount", Numeric(12, 2), nullable=False),
@@ -40,6 +41,9 @@ checkout_sessions = Table(
     Column("card_token", String(255), nullable=False),
     Column("result", JSON, nullable=True),
     Index("ix_checkout_sessions_status", "status"),
+    UniqueConstraint(
+        "tenant_id", "user_id", "idempotency_key", name="uq_checkout_sessions_idempotency"
+    ),
 )
 
 outbox_events = Table(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from shopstack.caller import DEFAULT_TENANT
 from shopstack.checkout.domain.errors import InvalidCheckoutRequest, MissingIdempotencyKey
 
 DEFAULT_CARD_TOKEN = "tok_visa"
@@ -16,6 +17,7 @@ class StartCheckout:
     user_id: int
     idempotency_key: str
     card_token: str
+    tenant_id: str = DEFAULT_TENANT
 
 
 def _card_token(body: dict[str, Any]) -> str:
@@ -34,7 +36,7 @@ def _card_token(body: dict[str, Any]) -> str:
     return token
 
 
-def parse_start(user_id: int, body: Any) -> StartCheckout:
+def parse_start(user_id: int, body: Any, *, tenant_id: str = DEFAULT_TENANT) -> StartCheckout:
     """Validate the body: MissingIdempotencyKey, or InvalidCheckoutRequest for bad types."""
     if not isinstance(body, dict):
         raise InvalidCheckoutRequest("expected a JSON object")
@@ -47,4 +49,6 @@ def parse_start(user_id: int, body: Any) -> StartCheckout:
         raise InvalidCheckoutRequest(
             f"field 'idempotency_key': at most {MAX_KEY_LENGTH} characters"
         )
-    return StartCheckout(user_id=user_id, idempotency_key=key, card_token=_card_token(body))
+    return StartCheckout(
+        user_id=user_id, idempotency_key=key, card_token=_card_token(body), tenant_id=tenant_id
+    )

@@ -15,7 +15,7 @@ from shopstack.checkout.domain.model import (
     CartSnapshot,
     check_transition,
 )
-from shopstack.contracts import EventPayload
+from shopstack.contracts import DEFAULT_TENANT, EventPayload
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,7 @@ class Step:
     failure_reason: str | None = None
     outcome: Outcome | None = None
     published: tuple[EventPayload, ...] = ()
+    tenant_id: str = DEFAULT_TENANT
 
     def changes(self) -> dict[str, Any]:
         """The session fields this step sets (besides the status)."""
@@ -100,11 +101,14 @@ class CheckoutSession:
     payment_id: str | None = None
     failure_reason: str | None = None
     outcome: Outcome | None = field(default=None)
+    tenant_id: str = DEFAULT_TENANT
 
     def step(self, to_status: str, **changes: Any) -> Step:
         """The step from the current status to ``to_status`` (InvalidTransition if not allowed)."""
         check_transition(self.status, to_status)
-        return Step(self.id, self.user_id, self.status, to_status, **changes)
+        return Step(
+            self.id, self.user_id, self.status, to_status, tenant_id=self.tenant_id, **changes
+        )
 
     def apply(self, step: Step) -> None:
         """Take on a step once it is persisted."""

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from shopstack.caller import CallerId
+from shopstack.caller import Caller, CurrentCaller
 from shopstack.checkout.domain.client_events import (
     InvalidEvent,
     NewEvent,
@@ -34,9 +34,14 @@ async def _json(request: Request) -> Any:
         raise invalid_request("malformed JSON") from exc
 
 
-async def _publish(request: Request, user_id: int, batch: list[NewEvent]) -> list[dict[str, Any]]:
+async def _publish(request: Request, caller: Caller, batch: list[NewEvent]) -> list[dict[str, Any]]:
     try:
-        return await publish(request.app.state.runtime, user_id=user_id, batch=batch)
+        return await publish(
+            request.app.state.runtime,
+            user_id=caller.user_id,
+            tenant_id=caller.tenant_id,
+            batch=batch,
+        )
     except SequenceConflict as exc:
         raise ShopError(409, "sequence_conflict", str(exc), current_sequence=exc.current) from exc
 
@@ -49,14 +54,14 @@ def _parsed(parse, body: Any):  # noqa: ANN001, ANN202 - parse_event or parse_ba
 
 
 @router.post("/events", status_code=201)
-async def post_event(request: Request, user_id: CallerId) -> JSONResponse:
+async def post_event(request: Request, caller: CurrentCaller) -> JSONResponse:
     event = _parsed(parse_event, await _json(request))
-    stored = await _publish(request, user_id, [event])
+    stored = await _publish(request, caller, [event])
     return JSONResponse(stored[0], status_code=201)
 
 
 @router.post("/events/batch", status_code=201)
-async def post_batch(request: Request, user_id: CallerId) -> JSONResponse:
+async def post_batch(request: Request, caller: CurrentCaller) -> JSONResponse:
     batch = _parsed(parse_batch, await _json(request))
-    stored = await _publish(request, user_id, batch)
+    stored = await _publish(request, caller, batch)
     return JSONResponse({"events": stored}, status_code=201)

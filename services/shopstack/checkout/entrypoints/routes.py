@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from shopstack.caller import CallerId
+from shopstack.caller import CurrentCaller
 from shopstack.checkout.domain.commands import parse_start
 from shopstack.checkout.domain.errors import CheckoutError
 from shopstack.checkout.domain.session import CheckoutSession, Outcome
@@ -30,6 +30,7 @@ def session_body(session: CheckoutSession) -> dict[str, Any]:
     return {
         "id": session.id,
         "checkout_id": session.id,
+        "tenant_id": session.tenant_id,
         "user_id": session.user_id,
         "status": session.status,
         "idempotency_key": session.idempotency_key,
@@ -53,32 +54,33 @@ def outcome_body(outcome: Outcome) -> dict[str, Any]:
 
 
 @router.post("/checkout")
-async def post_checkout(request: Request, user_id: CallerId) -> dict[str, Any]:
+async def post_checkout(request: Request, caller: CurrentCaller) -> dict[str, Any]:
     try:
         body = json.loads(await request.body() or b"null")
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise invalid_request("malformed JSON") from exc
     try:
-        outcome = await start_checkout(_runtime(request), parse_start(user_id, body))
+        command = parse_start(caller.user_id, body, tenant_id=caller.tenant_id)
+        outcome = await start_checkout(_runtime(request), command)
     except CheckoutError as exc:
         raise http_error(exc) from exc
     return outcome_body(outcome)
 
 
 @router.get("/checkout/{checkout_id}")
-async def get_checkout(checkout_id: str, request: Request, user_id: CallerId) -> dict[str, Any]:
+async def get_checkout(checkout_id: str, request: Request, caller: CurrentCaller) -> dict[str, Any]:
     session = await _runtime(request).read(lambda uow: uow.sessions.get(checkout_id))
     if session is None:
         raise not_found("checkout session not found")
-    if session.user_id != user_id:
-        raise forbidden()
+    if (session.tenant_id, session.user_id) != (caller.tenant_id, caller.user_id):
+        raise forbidden()  # another user's, or another tenant's
     return session_body(session)
 
 
 @router.get("/events")
 async def list_events(
     request: Request,
-    user_id: CallerId,
+    caller: CurrentCaller,
     type: Annotated[str | None, Query(max_length=128)] = None,  # noqa: A002 - public name
     aggregate_id: Annotated[str | None, Query(max_length=128)] = None,
     after_id: Annotated[int, Query(ge=0, le=MAX_EVENT_ID)] = 0,
@@ -86,7 +88,12 @@ async def list_events(
 ) -> dict[str, Any]:
     found = await _runtime(request).read(
         lambda uow: uow.events.query(
-            user_id, event_type=type, aggregate_id=aggregate_id, after_id=after_id, limit=limit
+            caller.user_id,
+            tenant_id=caller.tenant_id,
+            event_type=type,
+            aggregate_id=aggregate_id,
+            after_id=after_id,
+            limit=limit,
         )
     )
     return {"events": found}

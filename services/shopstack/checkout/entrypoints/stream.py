@@ -12,7 +12,7 @@ import contextlib
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from shopstack.caller import user_id_from
+from shopstack.caller import tenant_from, user_id_from
 from shopstack.errors import ShopError
 
 router = APIRouter()
@@ -49,19 +49,25 @@ async def _until_closed(websocket: WebSocket) -> None:
 @router.websocket("/events/stream")
 async def event_stream(websocket: WebSocket) -> None:
     raw_user = websocket.headers.get("x-user-id") or websocket.query_params.get("user_id")
+    raw_tenant = websocket.headers.get("x-tenant-id") or websocket.query_params.get("tenant_id")
     try:
         user_id = user_id_from(raw_user)
+        tenant_id = tenant_from(raw_tenant)
         after_id = _after_id(websocket.query_params.get("after_id"))
     except ShopError as exc:
         await websocket.close(code=POLICY_VIOLATION, reason=exc.message)
         return
     runtime = websocket.app.state.runtime
-    queue = runtime.broadcaster.subscribe(user_id)  # before the replay: nothing falls between
+    queue = runtime.broadcaster.subscribe(
+        user_id, tenant_id=tenant_id
+    )  # before the replay: nothing falls between
     await websocket.accept()
     try:
         if after_id > 0:
             replayed = await runtime.read(
-                lambda uow: uow.events.query(user_id, after_id=after_id, limit=500)
+                lambda uow: uow.events.query(
+                    user_id, tenant_id=tenant_id, after_id=after_id, limit=500
+                )
             )
             for event in replayed:
                 await websocket.send_json(event)
@@ -73,4 +79,4 @@ async def event_stream(websocket: WebSocket) -> None:
     except WebSocketDisconnect:
         pass
     finally:
-        runtime.broadcaster.unsubscribe(user_id, queue)
+        runtime.broadcaster.unsubscribe(user_id, queue, tenant_id=tenant_id)

@@ -31,8 +31,8 @@ class Reservation:
 
 
 class Services(Protocol):
-    async def cart(self, user_id: int) -> dict[str, Any]:
-        """The user's cart as the cart service shows it."""
+    async def cart(self, user_id: int, *, tenant_id: str) -> dict[str, Any]:
+        """The user's cart (in their tenant) as the cart service shows it."""
 
     async def products(self, product_ids: list[int]) -> dict[int, dict[str, Any]]:
         """Catalogue entries by id; ProductUnavailable for one that is gone."""

@@ -62,6 +62,7 @@ async def fail(
     event = CheckoutFailed(
         checkout_id=session.id,
         user_id=session.user_id,
+        tenant_id=session.tenant_id,
         failure_reason=reason,
         payment_attempted=payment_attempted,
     )
@@ -130,6 +131,7 @@ def completed_event(session: CheckoutSession) -> CheckoutCompleted:
     return CheckoutCompleted(
         checkout_id=session.id,
         user_id=session.user_id,
+        tenant_id=session.tenant_id,
         cart_id=session.cart.cart_id,
         items=[
             PurchasedItem(

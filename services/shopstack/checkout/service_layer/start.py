@@ -1,10 +1,11 @@
 """Starting a checkout: idempotency first, then the cart snapshot, then the saga.
 
-One idempotency key, one checkout. The key is UNIQUE in ``checkout_sessions``: of concurrent
+One idempotency key, one checkout. The key is UNIQUE per (tenant, user) in ``checkout_sessions``
+(another person's key is never a conflict): of concurrent
 requests with one key exactly one inserts the session and runs the saga; the others lose the
 insert race, wait for the winner's outcome and answer it. A replay answers the stored outcome
-(the same result, or the same problem raised again) when it is the same request: same user,
-same card token, and the same cart content — or, once the checkout COMPLETED, a cart that is no
+(the same result, or the same problem raised again) when it is the same request: same
+card token, and the same cart content — or, once the checkout COMPLETED, a cart that is no
 longer the one it bought (checkout clears it), so a retry after completion is still recognised.
 Anything else with a used key is :class:`IdempotencyConflict`.
 """
@@ -65,6 +66,7 @@ def new_session(command: StartCheckout, snapshot: CartSnapshot) -> CheckoutSessi
     now = utcnow()
     return CheckoutSession(
         id=str(uuid.uuid4()),
+        tenant_id=command.tenant_id,
         user_id=command.user_id,
         idempotency_key=command.idempotency_key,
         card_token=command.card_token,
@@ -79,7 +81,7 @@ def new_session(command: StartCheckout, snapshot: CartSnapshot) -> CheckoutSessi
 def check_same_request(
     existing: CheckoutSession, command: StartCheckout, cart: dict[str, Any]
 ) -> None:
-    if existing.user_id != command.user_id or existing.card_token != command.card_token:
+    if existing.card_token != command.card_token:
         raise IdempotencyConflict()
     if content_fingerprint(cart_quantities(cart)) == existing.request_hash:
         return
@@ -108,10 +110,15 @@ async def replay(
     return await wait_for_outcome(rt, existing.id)
 
 
+def _find_by_key(uow: Any, command: StartCheckout) -> CheckoutSession | None:
+    return uow.sessions.find_by_key(
+        command.idempotency_key, tenant_id=command.tenant_id, user_id=command.user_id
+    )
+
+
 async def _outcome(rt: Runtime, command: StartCheckout) -> Outcome:
-    cart = await rt.services.cart(command.user_id)
-    key = command.idempotency_key
-    existing = await rt.read(lambda uow: uow.sessions.find_by_key(key))
+    cart = await rt.services.cart(command.user_id, tenant_id=command.tenant_id)
+    existing = await rt.read(lambda uow: _find_by_key(uow, command))
     if existing is not None:
         return await replay(rt, existing, command, cart)
     if not cart.get("items"):
@@ -122,7 +129,7 @@ async def _outcome(rt: Runtime, command: StartCheckout) -> Outcome:
         try:
             await rt.record_new(session)
         except IdempotencyKeyTaken:  # lost the race for this key
-            existing = await rt.read(lambda uow: uow.sessions.find_by_key(key))
+            existing = await rt.read(lambda uow: _find_by_key(uow, command))
             return await replay(rt, existing, command, cart)
         return await saga.run(rt, session)
     finally:

@@ -25,7 +25,10 @@ class SessionRepository(Protocol):
 
     def get(self, checkout_id: str) -> CheckoutSession | None: ...
 
-    def find_by_key(self, idempotency_key: str) -> CheckoutSession | None: ...
+    def find_by_key(
+        self, idempotency_key: str, *, tenant_id: str, user_id: int
+    ) -> CheckoutSession | None:
+        """The session of this key, which is unique per (tenant, user)."""
 
     def list_intermediate(self, *, updated_before: datetime) -> list[CheckoutSession]:
         """Sessions left mid-saga, untouched since ``updated_before``, oldest first."""
@@ -35,7 +38,9 @@ class SessionRepository(Protocol):
 
 
 class EventLog(Protocol):
-    def append(self, *, user_id: int, aggregate_id: str, payload: EventPayload) -> dict[str, Any]:
+    def append(
+        self, *, user_id: int, aggregate_id: str, payload: EventPayload, tenant_id: str
+    ) -> dict[str, Any]:
         """Log an event; its wire shape (with its id)."""
 
     def query(
@@ -90,6 +95,7 @@ def record_new(uow: UnitOfWork, session: CheckoutSession) -> Recorded:
         uow.sessions.add(session)
         logged = uow.events.append(
             user_id=session.user_id,
+            tenant_id=session.tenant_id,
             aggregate_id=session.id,
             payload=_status_changed(session.id, None, session.status, None),
         )
@@ -105,7 +111,12 @@ def record_step(uow: UnitOfWork, step: Step) -> Recorded:
     with uow:
         uow.sessions.move(step)
         logged = [
-            uow.events.append(user_id=step.user_id, aggregate_id=step.checkout_id, payload=payload)
+            uow.events.append(
+                user_id=step.user_id,
+                tenant_id=step.tenant_id,
+                aggregate_id=step.checkout_id,
+                payload=payload,
+            )
             for payload in (changed, *step.published)
         ]
         for payload in step.published:

@@ -18,10 +18,11 @@ from fastapi import APIRouter, Query, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from shopstack.caller import Caller
 from shopstack.errors import ShopError, invalid_request
 from shopstack.gateway.deps import DownstreamDep, user_headers
 from shopstack.gateway.forwarding import MAX_ID, errors, relay
-from shopstack.gateway.identity import CurrentUser, current_user
+from shopstack.gateway.identity import CurrentUser, resolve_caller
 from shopstack.topology import service_url
 
 router = APIRouter(prefix="/api/v1/events", tags=["events"])
@@ -131,13 +132,14 @@ async def publish_batch(user: CurrentUser, request: Request, downstream: Downstr
     return await _publish("/events/batch", user, request, downstream)
 
 
-def _stream_user(websocket: WebSocket) -> int:
+def _stream_user(websocket: WebSocket) -> Caller:
     authorization = websocket.headers.get("authorization")
     token = websocket.query_params.get("token")
     if not authorization and token:
         authorization = f"Bearer {token}"
     raw_user = websocket.headers.get("x-user-id") or websocket.query_params.get("user_id")
-    return current_user(x_user_id=raw_user, authorization=authorization)
+    raw_tenant = websocket.headers.get("x-tenant-id") or websocket.query_params.get("tenant_id")
+    return resolve_caller(x_user_id=raw_user, x_tenant_id=raw_tenant, authorization=authorization)
 
 
 def _stream_after_id(websocket: WebSocket) -> int | None:
@@ -176,7 +178,9 @@ async def event_stream(websocket: WebSocket) -> None:
     if after_id is not None:
         url += f"?after_id={after_id}"
     try:
-        upstream = await websockets.connect(url, additional_headers={"X-User-Id": str(user)})
+        upstream = await websockets.connect(
+            url, additional_headers={"X-User-Id": str(user.user_id), "X-Tenant-Id": user.tenant_id}
+        )
     except (OSError, websockets.WebSocketException):
         await websocket.close(code=TRY_AGAIN_LATER, reason="checkout service unavailable")
         return
