@@ -9,6 +9,7 @@ from email.message import EmailMessage
 import pytest
 from fastapi.testclient import TestClient
 from shopstack.mailsink.api import create_api
+from shopstack.mailsink.chaos import Chaos
 from shopstack.mailsink.mailbox import Mailbox
 from shopstack.mailsink.smtp import start_smtp
 
@@ -22,10 +23,11 @@ def _free_port() -> int:
 @pytest.fixture
 def sink():
     mailbox = Mailbox(capacity=3)
+    chaos = Chaos()
     port = _free_port()
-    controller = start_smtp(mailbox, host="127.0.0.1", port=port)
+    controller = start_smtp(mailbox, host="127.0.0.1", port=port, chaos=chaos)
     try:
-        yield port, TestClient(create_api(mailbox))
+        yield port, TestClient(create_api(mailbox, chaos))
     finally:
         controller.stop()
 
@@ -66,3 +68,53 @@ def test_mailbox_is_bounded_and_can_be_emptied(sink):
     assert http.delete("/api/v1/messages").status_code == 200
     assert http.get("/api/v1/messages").json()["total"] == 0
     assert http.get("/api/v1/message/nope").status_code == 404
+
+
+def test_chaos_starts_off_in_mailpit_shape(sink):
+    _, http = sink
+    assert http.get("/api/v1/chaos").json() == {
+        "Sender": {"ErrorCode": 451, "Probability": 0},
+        "Recipient": {"ErrorCode": 451, "Probability": 0},
+        "Authentication": {"ErrorCode": 535, "Probability": 0},
+    }
+
+
+def test_recipient_chaos_refuses_rcpt_with_its_code_and_files_nothing(sink):
+    port, http = sink
+    answer = http.put("/api/v1/chaos", json={"Recipient": {"ErrorCode": 550, "Probability": 100}})
+    assert answer.status_code == 200 and answer.json()["Recipient"]["ErrorCode"] == 550
+    with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
+        _send(port, "refused")
+    assert refused.value.recipients["user7@example.com"][0] == 550
+    assert http.get("/api/v1/messages").json()["total"] == 0
+
+
+def test_sender_chaos_answers_a_transient_451(sink):
+    port, http = sink
+    http.put("/api/v1/chaos", json={"Sender": {"ErrorCode": 451, "Probability": 100}})
+    with pytest.raises(smtplib.SMTPSenderRefused) as refused:
+        _send(port, "later")
+    assert refused.value.smtp_code == 451
+
+
+def test_putting_no_triggers_clears_chaos_and_mail_flows_again(sink):
+    port, http = sink
+    http.put("/api/v1/chaos", json={"Sender": {"ErrorCode": 451, "Probability": 100}})
+    assert http.put("/api/v1/chaos", json={}).json()["Sender"]["Probability"] == 0
+    _send(port, "after chaos")
+    assert http.get("/api/v1/messages").json()["total"] == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ({"Sender": {"ErrorCode": 250, "Probability": 100}}, "between 400 and 599"),
+        ({"Sender": {"ErrorCode": 451, "Probability": 101}}, "Probability"),
+        ({"Senders": {"ErrorCode": 451, "Probability": 1}}, "Senders"),
+    ],
+)
+def test_invalid_chaos_is_a_400_naming_the_field_and_changes_nothing(sink, body, fragment):
+    _, http = sink
+    answer = http.put("/api/v1/chaos", json=body)
+    assert answer.status_code == 400 and fragment in answer.json()["error"]
+    assert http.get("/api/v1/chaos").json()["Sender"]["Probability"] == 0

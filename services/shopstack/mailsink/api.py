@@ -1,4 +1,7 @@
-"""The HTTP side: the subset of Mailpit's API that phasebook's mailbox client uses."""
+"""The HTTP side: the subset of Mailpit's API that phasebook's mailbox client uses.
+
+Messages (list, read, delete) and chaos (``GET``/``PUT /api/v1/chaos``, Mailpit's shape).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Query, Request
 
-from shopstack.errors import not_found
+from shopstack.errors import invalid_request, not_found
+from shopstack.mailsink.chaos import Chaos, InvalidTrigger, TriggersIn
 from shopstack.mailsink.mailbox import Mailbox
 from shopstack.webapp import create_service_app
 
@@ -48,7 +52,22 @@ def delete_messages(request: Request) -> dict[str, str]:
     return {"status": "ok"}
 
 
-def create_api(mailbox: Mailbox) -> FastAPI:
+@router.get("/chaos")
+def get_chaos(request: Request) -> dict[str, dict[str, int]]:
+    return request.app.state.chaos.describe()
+
+
+@router.put("/chaos")
+def set_chaos(triggers: TriggersIn, request: Request) -> dict[str, dict[str, int]]:
+    """Replace the triggers; a trigger left out is switched off (Mailpit's semantics)."""
+    try:
+        return request.app.state.chaos.set(triggers)
+    except InvalidTrigger as exc:
+        raise invalid_request(str(exc)) from exc
+
+
+def create_api(mailbox: Mailbox, chaos: Chaos | None = None) -> FastAPI:
     app = create_service_app("mailsink", [router])
     app.state.mailbox = mailbox
+    app.state.chaos = chaos or Chaos()
     return app
