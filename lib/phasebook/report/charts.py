@@ -165,7 +165,7 @@ def status_grid(
 ) -> str:
     """A grid of coloured squares: one row per notebook, one column per run (oldest left)."""
     label_w, size, top = 170, 14, 24
-    width = label_w + size * max(len(columns), 1) + 10
+    width = max(label_w + size * max(len(columns), 1) + 10, 7 * len(title))
     height = top + size * len(rows) + 6
     body = [f"<text x='0' y='12' font-weight='600'>{_esc(title)}</text>"]
     for r, row in enumerate(rows):
