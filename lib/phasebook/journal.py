@@ -33,7 +33,6 @@ class Exchange:
     request_body: Any = field(default=None, repr=False)
     response_body: Any = field(default=None, repr=False)
     at: float = field(default_factory=lambda: round(time.time(), 3))
-    at: float = field(default_factory=time.time, repr=False)  # epoch s when it was recorded
 
     @property
     def sent_at(self) -> float:
