@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,42 @@ def test_the_command_runs_locust_headless_with_csv_history_and_processes(tmp_pat
     assert "--processes" not in LocustJob("http://x", SHORT, tmp_path / "m").command()
     environ = job.environment({"PATH": "/bin"})
     assert environ["PHASEBOOK_LOAD_SUSTAIN_S"] == "8" and environ["A"] == "1"
+
+
+def test_distributed_mode_runs_a_loopback_master_and_workers_on_its_port(tmp_path):
+    job = LocustJob("http://127.0.0.1:9", SHORT, tmp_path / "m", workers=2, master_port=6001)
+    master = job.command("python")
+    assert master[master.index("--expect-workers") + 1] == "2"
+    assert master[master.index("--master-bind-host") + 1] == "127.0.0.1"
+    assert master[master.index("--master-bind-port") + 1] == "6001"
+    assert "--master" in master and "--headless" in master
+    worker = job.worker_command("python")
+    assert "--worker" in worker and "--csv" not in worker
+    assert worker[worker.index("--master-host") + 1] == "127.0.0.1"
+    assert worker[worker.index("--master-port") + 1] == "6001"
+    assert "--master" not in LocustJob("http://x", SHORT, tmp_path / "m").command()
+
+
+def test_workers_and_processes_cannot_be_combined_and_are_bounded():
+    with pytest.raises(ConfigError, match="choose one"):
+        check_bounds(SHORT, 2, 2)
+    with pytest.raises(ConfigError, match="workers=17"):
+        check_bounds(SHORT, 1, 17)
+
+
+def test_a_worker_dying_mid_run_stops_the_master_and_says_which(tmp_path):
+    job = LocustJob("http://127.0.0.1:9", SHORT, tmp_path / "r", workers=2)
+
+    def popen(command, **kwargs):
+        script = (
+            "import sys; sys.exit(3)" if "--worker" in command else "import time; time.sleep(60)"
+        )
+        return subprocess.Popen([sys.executable, "-c", script], **kwargs)
+
+    started = time.monotonic()
+    with pytest.raises(LoadRunFailed, match=r"worker 0 exited with 3 .*r_worker0\.log"):
+        run_locust(job, progress=None, popen=popen)
+    assert time.monotonic() - started < 20  # the sleeping master was stopped, not awaited
 
 
 def test_progress_shows_time_phase_users_and_rate_from_the_history(tmp_path):

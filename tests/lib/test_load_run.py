@@ -47,3 +47,15 @@ def test_a_short_mixed_run_measures_every_scenario_and_leaves_consistent_data(se
         consistency.payments_captured == consistency.orders == consistency.stock_consumed
     ) and consistency.orders == consistency.completed
     assert consistency.scarce_stock_change == 0 == consistency.declined_stock_change
+
+
+def test_a_distributed_run_has_a_master_and_two_workers_that_both_send_requests(session, tmp_path):
+    profile = LoadProfile(users=4, spawn_rate=4, ramp_up_s=1, sustain_s=6, ramp_down_s=0, workers=2)
+    data = LoadData.create(session)
+    run = run_load(session, profile, data, out_dir=tmp_path)
+
+    assert run.error_rate_pct == 0, run.failures.to_string()
+    assert sorted(run.workers["index"]) == [0, 1], run.workers.to_string()
+    assert (run.workers["requests"] > 0).all(), run.workers.to_string()
+    assert run.workers["requests"].sum() == run.requests  # the master's stats are theirs
+    assert (tmp_path / "mixed_worker0.log").is_file() and (tmp_path / "mixed_worker1.log").is_file()

@@ -4,6 +4,11 @@ The kernel never imports locust (it monkey-patches the process with gevent); thi
 starts ``python -m locust -f locustfile.py --headless --csv PREFIX --csv-full-history ...``
 with the profile in ``PHASEBOOK_LOAD_*`` variables, prints a progress line every few seconds
 from the CSV history, and stops Locust if it outlives its profile.
+
+Distributed mode (``workers=N``): the same command with ``--master --expect-workers N`` bound to
+127.0.0.1 on a free port, plus N ``--worker --master-host 127.0.0.1`` processes (one log each);
+every process is stopped when the run ends, fails or outlives its deadline. Each worker's
+request count reaches the master in Locust's worker reports (``PREFIX_workers.csv``).
 """
 
 from __future__ import annotations
@@ -12,10 +17,12 @@ import csv
 import ipaddress
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -28,6 +35,8 @@ MAX_USERS = 2000
 MAX_DURATION_S = 2 * 3600
 MAX_PROCESSES = 16
 GRACE_S = 60.0
+WORKERS_MAX_WAIT_S = 30
+LOOPBACK = "127.0.0.1"
 
 
 class LoadRunFailed(PhasebookError):
@@ -44,8 +53,11 @@ class LocustJob:
     processes: int = 1
     env: Mapping[str, str] = field(default_factory=dict)
     locustfile: Path = LOCUSTFILE
+    workers: int = 0
+    master_port: int = 5557
 
     def command(self, python: str = sys.executable) -> list[str]:
+        """The headless run, or its master when ``workers``."""
         command = [
             python,
             "-m",
@@ -66,7 +78,36 @@ class LocustJob:
         ]
         if self.processes > 1:
             command += ["--processes", str(self.processes)]
+        if self.workers:
+            command += [
+                "--master",
+                "--expect-workers",
+                str(self.workers),
+                "--expect-workers-max-wait",
+                str(WORKERS_MAX_WAIT_S),
+                "--master-bind-host",
+                LOOPBACK,
+                "--master-bind-port",
+                str(self.master_port),
+            ]
         return command
+
+    def worker_command(self, python: str = sys.executable) -> list[str]:
+        """One worker of the distributed mode, on this machine."""
+        return [
+            python,
+            "-m",
+            "locust",
+            "-f",
+            str(self.locustfile),
+            "--worker",
+            "--master-host",
+            LOOPBACK,
+            "--master-port",
+            str(self.master_port),
+            "--loglevel",
+            "INFO",
+        ]
 
     def environment(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
         environ = dict(os.environ if base is None else base)
@@ -75,7 +116,14 @@ class LocustJob:
         return environ
 
 
-def check_bounds(stages: Stages, processes: int) -> None:
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now (for the master's worker socket)."""
+    with socket.socket() as probe:
+        probe.bind((LOOPBACK, 0))
+        return probe.getsockname()[1]
+
+
+def check_bounds(stages: Stages, processes: int, workers: int = 0) -> None:
     """Refuse profiles that would not be a bounded test (ConfigError naming the limit)."""
     if not 1 <= stages.users <= MAX_USERS:
         raise ConfigError(f"load users={stages.users}: must be between 1 and {MAX_USERS}")
@@ -88,6 +136,13 @@ def check_bounds(stages: Stages, processes: int) -> None:
         )
     if not 1 <= processes <= MAX_PROCESSES:
         raise ConfigError(f"load processes={processes}: must be between 1 and {MAX_PROCESSES}")
+    if not 0 <= workers <= MAX_PROCESSES:
+        raise ConfigError(f"load workers={workers}: must be between 0 and {MAX_PROCESSES}")
+    if workers and processes > 1:
+        raise ConfigError(
+            f"load workers={workers} and processes={processes}: choose one — workers runs a "
+            "master and that many worker processes, processes forks them inside one Locust"
+        )
 
 
 def check_host(url: str, *, allow_remote: bool = False) -> str:
@@ -114,38 +169,86 @@ def run_locust(
     every_s: float = 5.0,
     popen: Callable[..., subprocess.Popen] = subprocess.Popen,
 ) -> Path:
-    """Run ``job`` to its end, printing progress; return the path of Locust's log."""
+    """Run ``job`` to its end, printing progress; return the path of Locust's log (the
+    master's in distributed mode; the workers' are ``PREFIX_worker<i>.log`` beside it)."""
     job.prefix.parent.mkdir(parents=True, exist_ok=True)
     log_path = Path(f"{job.prefix}_locust.log")
-    deadline = time.monotonic() + job.stages.total_s + GRACE_S
-    with log_path.open("w") as log:
-        proc = popen(
-            job.command(), env=job.environment(), stdout=log, stderr=subprocess.STDOUT, text=True
-        )
-        next_report = time.monotonic() + every_s
-        while proc.poll() is None:
-            if time.monotonic() > deadline:
-                _stop(proc)
-                raise LoadRunFailed(
-                    f"Locust still running {GRACE_S:g} s after its {job.stages.total_s:g} s "
-                    f"profile; stopped it — see {log_path}"
-                )
-            if progress and time.monotonic() >= next_report:
-                line = progress_line(job.prefix, job.stages)
-                if line:
-                    progress(line)
-                next_report += every_s
-            time.sleep(0.2)
-    if proc.returncode != 0:
+    deadline = (
+        time.monotonic() + job.stages.total_s + GRACE_S + (WORKERS_MAX_WAIT_S * bool(job.workers))
+    )
+    with ExitStack() as cleanup:
+        master = _launch(cleanup, popen, job.command(), job.environment(), log_path)
+        workers = [
+            _launch(cleanup, popen, job.worker_command(), job.environment(), worker_log(job, i))
+            for i in range(job.workers)
+        ]
+        _follow(job, master, workers, deadline=deadline, progress=progress, every_s=every_s)
+    if master.returncode != 0:
         tail = log_path.read_text(errors="replace").strip().splitlines()[-5:]
         raise LoadRunFailed(
-            f"Locust exited with {proc.returncode}: {' | '.join(tail) or 'no output'} "
+            f"Locust exited with {master.returncode}: {' | '.join(tail) or 'no output'} "
             f"— full log: {log_path}"
         )
     return log_path
 
 
+def worker_log(job: LocustJob, index: int) -> Path:
+    """Where worker ``index`` of ``job`` writes its output."""
+    return Path(f"{job.prefix}_worker{index}.log")
+
+
+def _launch(
+    cleanup: ExitStack,
+    popen: Callable[..., subprocess.Popen],
+    command: list[str],
+    environ: dict[str, str],
+    log_path: Path,
+) -> subprocess.Popen:
+    """Start ``command`` logging to ``log_path``; stopped on leaving ``cleanup`` if alive."""
+    log = cleanup.enter_context(log_path.open("w"))
+    proc = popen(command, env=environ, stdout=log, stderr=subprocess.STDOUT, text=True)
+    cleanup.callback(_stop, proc)
+    return proc
+
+
+def _follow(
+    job: LocustJob,
+    master: subprocess.Popen,
+    workers: list[subprocess.Popen],
+    *,
+    deadline: float,
+    progress: Callable[[str], None] | None,
+    every_s: float,
+) -> None:
+    """Wait for the master, printing progress; raise when the run outlives ``deadline`` or
+    a worker dies before the master (the ExitStack then stops every process)."""
+    next_report = time.monotonic() + every_s
+    while master.poll() is None:
+        if time.monotonic() > deadline:
+            raise LoadRunFailed(
+                f"Locust still running {GRACE_S:g} s after its {job.stages.total_s:g} s "
+                f"profile; stopped it — see {job.prefix}_locust.log"
+            )
+        for index, worker in enumerate(workers):
+            if worker.poll() not in (None, 0):
+                raise LoadRunFailed(
+                    f"Locust worker {index} exited with {worker.returncode} during the run; "
+                    f"stopped the others — see {worker_log(job, index)}"
+                )
+        if progress and time.monotonic() >= next_report:
+            line = progress_line(job.prefix, job.stages)
+            if line:
+                progress(line)
+            next_report += every_s
+        time.sleep(0.2)
+    for worker in workers:  # they quit when the master tells them; give them a moment
+        with suppress(subprocess.TimeoutExpired):
+            worker.wait(timeout=10)
+
+
 def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is not None:
+        return
     proc.send_signal(signal.SIGINT)
     try:
         proc.wait(timeout=10)

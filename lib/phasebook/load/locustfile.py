@@ -25,6 +25,7 @@ See docs/load.md for every variable.
 
 from __future__ import annotations
 
+import csv
 import itertools
 import logging
 import os
@@ -32,7 +33,8 @@ import random
 import uuid
 
 import locust.stats
-from locust import FastHttpUser, LoadTestShape, between, constant, task
+from locust import FastHttpUser, LoadTestShape, between, constant, events, task
+from locust.runners import MasterRunner
 
 try:  # installed phasebook
     from phasebook.load import endpoints as names
@@ -236,3 +238,46 @@ if _stages is not None:
 
         def tick(self):  # noqa: ANN201 - Locust's signature
             return _stages.target_at(self.get_run_time())
+
+
+# Per-worker reporting (distributed mode): each worker adds its cumulative request counts to
+# the reports it sends the master (Locust's report_to_master / worker_report events); the
+# master writes them to PREFIX_workers.csv when it quits (read by stats.read_workers).
+_sent = {"requests": 0, "failures": 0}
+_workers: dict[str, dict] = {}
+_environment: list = []  # Locust's Environment, once it exists
+
+
+@events.request.add_listener
+def _count_request(exception=None, **_kwargs) -> None:  # noqa: ANN001 - Locust's event
+    _sent["requests"] += 1
+    _sent["failures"] += exception is not None
+
+
+@events.report_to_master.add_listener
+def _report_counts(client_id: str, data: dict) -> None:
+    runner = _environment[-1].runner if _environment else None
+    data["phasebook_worker"] = {"index": getattr(runner, "worker_index", -1), **_sent}
+
+
+@events.worker_report.add_listener
+def _receive_counts(client_id: str, data: dict) -> None:
+    if "phasebook_worker" in data:
+        _workers[client_id] = data["phasebook_worker"]
+
+
+@events.init.add_listener
+def _remember_environment(environment, **_kwargs) -> None:  # noqa: ANN001
+    _environment.append(environment)
+
+
+@events.quitting.add_listener
+def _write_worker_counts(environment, **_kwargs) -> None:  # noqa: ANN001
+    prefix = getattr(environment.parsed_options, "csv_prefix", None)
+    if not prefix or not isinstance(environment.runner, MasterRunner):
+        return
+    with open(f"{prefix}_workers.csv", "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["worker", "index", "requests", "failures"])
+        for client_id, counts in sorted(_workers.items(), key=lambda kv: kv[1]["index"]):
+            writer.writerow([client_id, counts["index"], counts["requests"], counts["failures"]])

@@ -22,7 +22,7 @@ import pandas as pd
 from . import endpoints as names
 from .credentials import PARAMS_VARS, persona_env
 from .dataset import LoadData
-from .headless import LocustJob, check_bounds, check_host, run_locust
+from .headless import LocustJob, check_bounds, check_host, free_port, run_locust
 from .resources import ResourceSampler, rss_growth, summarize
 from .stages import Stages
 from .stats import (
@@ -34,6 +34,7 @@ from .stats import (
     read_failures,
     read_history,
     read_stats,
+    read_workers,
 )
 from .summary import show_summary
 from .thresholds import Verdict, at_most
@@ -43,7 +44,10 @@ PG_CONNECTIONS = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_
 
 @dataclass(frozen=True)
 class LoadProfile:
-    """The mixed run (users, ramps, sustain, processes, think time) and the read step."""
+    """The mixed run (users, ramps, sustain, processes, think time) and the read step.
+
+    ``workers=N`` runs Locust distributed: a master and N worker processes on loopback
+    (see headless.py; docs/load.md for workers on other machines)."""
 
     users: int = 20
     spawn_rate: float = 5.0
@@ -51,6 +55,7 @@ class LoadProfile:
     sustain_s: float = 20.0
     ramp_down_s: float = 5.0
     processes: int = 1
+    workers: int = 0
     wait_s: tuple[float, float] = (0.5, 1.5)
     read_users: int = 50
     read_s: float = 10.0
@@ -67,6 +72,8 @@ class LoadProfile:
         """What makes two runs comparable (stored with a baseline)."""
         key = asdict(self)
         key.pop("allow_remote")
+        if not key["workers"]:
+            key.pop("workers")  # baselines recorded before distributed mode stay comparable
         key["wait_s"] = list(self.wait_s)
         return key
 
@@ -82,6 +89,8 @@ class LoadRun:
     failures: pd.DataFrame
     samples: pd.DataFrame = field(default_factory=pd.DataFrame)
     gauges: pd.DataFrame = field(default_factory=pd.DataFrame)
+    workers: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Distributed mode: requests and failures per worker (Locust's worker reports)."""
 
     @property
     def t0(self) -> float:
@@ -257,11 +266,17 @@ def _run(
     out_dir: str | Path | None,
     label: str,
 ) -> LoadRun:
-    check_bounds(stages, profile.processes)
+    check_bounds(stages, profile.processes, profile.workers)
     host = check_host(session.target.base_url, allow_remote=profile.allow_remote)
     directory = Path(out_dir) if out_dir else Path(tempfile.mkdtemp(prefix="phasebook-load-"))
     job = LocustJob(
-        host=host, stages=stages, prefix=directory / label, processes=profile.processes, env=env
+        host=host,
+        stages=stages,
+        prefix=directory / label,
+        processes=profile.processes,
+        env=env,
+        workers=profile.workers,
+        master_port=free_port() if profile.workers else 5557,
     )
     pids = session.platform.pids() if session.platform.available else {}
     with ResourceSampler(pids, gauges=_gauges(session)) as sampler:
@@ -274,6 +289,7 @@ def _run(
         failures=read_failures(job.prefix),
         samples=sampler.frame(),
         gauges=sampler.gauges(),
+        workers=read_workers(job.prefix),
     )
     show_summary(run, label)  # figures and history for the run's report (summary.py)
     return run

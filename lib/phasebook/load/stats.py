@@ -98,6 +98,16 @@ def read_failures(prefix: str | Path) -> pd.DataFrame:
     )
 
 
+def read_workers(prefix: str | Path) -> pd.DataFrame:
+    """``PREFIX_workers.csv`` (distributed mode, written by the locustfile on the master from
+    Locust's worker reports): worker (client id), index, requests, failures; empty when the
+    run had no workers."""
+    path = Path(f"{prefix}_workers.csv")
+    if not path.is_file() or path.stat().st_size == 0:
+        return pd.DataFrame(columns=["worker", "index", "requests", "failures"])
+    return pd.read_csv(path)
+
+
 def _read(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise LoadResultsMissing(
