@@ -27,6 +27,7 @@ import psutil
 from phasebook.runner.worker import DONE
 
 WORKER_MODULE = "phasebook.runner.worker"
+STOP_GRACE_S = 3.0  # an idle worker's time to stop its kernels and zygote at the end
 _NOISE = "[IPKernelApp] WARNING"  # "Kernel is running over TCP without encryption"
 
 
@@ -158,7 +159,14 @@ class Worker:
     def stderr_tail(self) -> str:
         return " | ".join(line for line in self._stderr if _NOISE not in line)
 
-    def stop(self) -> None:
+    def stop(self, grace_s: float = 0.0) -> None:
+        """Kill the worker, its zygote and kernels; with ``grace_s``, first let it end on its
+        own (stdin closed: it shuts its kernels down and stops its zygote)."""
+        if grace_s > 0:
+            with contextlib.suppress(OSError):
+                self.proc.stdin.close()  # type: ignore[union-attr]
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(timeout=grace_s)
         kill_tree(self.proc.pid)
         self._registry.discard(self.proc)
 
@@ -191,8 +199,14 @@ class WorkerPool:
 
     def close(self) -> None:
         """Stop every idle worker (a busy one was already killed or has finished)."""
+        workers = []
         while not self._idle.empty():
-            self._idle.get_nowait().stop()
+            workers.append(self._idle.get_nowait())
+        for worker in workers:  # all of them wind down at once
+            with contextlib.suppress(OSError):
+                worker.proc.stdin.close()  # type: ignore[union-attr]
+        for worker in workers:
+            worker.stop(grace_s=STOP_GRACE_S)
 
 
 def execute_notebook(job: NotebookJob, pool: WorkerPool) -> Execution:

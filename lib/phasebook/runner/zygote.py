@@ -18,6 +18,7 @@ here.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import json
@@ -87,9 +88,16 @@ def _reseed_numpy() -> None:
         numpy.random.seed()  # the legacy global generator, from fresh OS entropy
 
 
+def _reap(signum: int, frame: object) -> None:
+    """Collect exited kernels (so their CPU time counts in this process's children)."""
+    with contextlib.suppress(ChildProcessError):
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
+
+
 def serve(stdin, stdout) -> int:  # noqa: ANN001 - text streams
     """Fork one kernel per connection-file line; answer each with its pid."""
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped automatically
+    signal.signal(signal.SIGCHLD, _reap)
     spec = importlib.util.find_spec("ipykernel_launcher")
     launcher = (spec.origin if spec else None) or "ipykernel_launcher"  # a kernel's sys.argv[0]
     failed = pre_import(PRE_IMPORTS)
