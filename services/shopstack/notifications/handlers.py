@@ -6,12 +6,21 @@ part of that transaction, so a later delivery of a claimed event reads the row: 
 done; FAILED (SMTP was down) or PENDING older than ``STALE_CLAIM`` (the process died while
 sending) is taken over and retried; a fresh PENDING row means another delivery of the same
 event is sending right now, and the caller is told to come back later.
+
+Within one delivery a transient SMTP failure (a 4xx such as ``451``, or the server down) is
+retried with exponential backoff (:class:`RetryPolicy`); every try adds one to the row's
+``attempts`` and a failed one writes its SMTP answer to ``last_error``. A permanent failure
+(a 5xx such as ``550``) is not retried: the row is FAILED and the event is done ("failed").
+Attempts exhausted: the row is FAILED and :class:`MailUnavailable` tells the relay to deliver
+the event again later.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
@@ -22,10 +31,26 @@ from shopstack import inbox
 from shopstack.contracts import CheckoutCompleted
 from shopstack.db import write_transaction
 from shopstack.notifications.domain import Confirmation, confirmation_for
+from shopstack.notifications.mailer import MailRejected, MailUnavailable
 from shopstack.notifications.tables import notifications
 from shopstack.wire import utcnow
 
 STALE_CLAIM = timedelta(seconds=30)
+LAST_ERROR_CHARS = 500
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """SMTP tries per delivery, and the pause before the second (doubled after each failure)."""
+
+    attempts: int = 4
+    first_backoff_s: float = 0.25
+
+    def backoff_after(self, attempt: int) -> float:
+        return self.first_backoff_s * 2 ** (attempt - 1)
+
+
+DEFAULT_RETRY = RetryPolicy()
 
 
 class DeliveryInProgress(Exception):
@@ -72,29 +97,61 @@ def _take_over(conn: Connection, event_id: str, now: datetime) -> str | None:
     return row["id"]
 
 
-def _finish(engine: Engine, row_id: str, *, sent: bool) -> None:
+def _record_try(engine: Engine, row_id: str, *, status: str, error: str | None = None) -> None:
+    """One SMTP try is over: count it, and set the row's status (and the failure's answer)."""
     now = utcnow()
-    values = {"status": "SENT", "sent_at": now} if sent else {"status": "FAILED"}
+    values: dict = {"status": status, "updated_at": now, "attempts": notifications.c.attempts + 1}
+    if status == "SENT":
+        values["sent_at"] = now
+    if error is not None:
+        values["last_error"] = error[:LAST_ERROR_CHARS]
     with write_transaction(engine) as conn:
-        conn.execute(
-            notifications.update()
-            .where(notifications.c.id == row_id)
-            .values(**values, updated_at=now)
-        )
+        conn.execute(notifications.update().where(notifications.c.id == row_id).values(**values))
+
+
+def _send_with_retries(
+    engine: Engine,
+    row_id: str,
+    *,
+    send: Callable[[], None],
+    retry: RetryPolicy,
+    sleep: Callable[[float], None],
+) -> str:
+    for attempt in range(1, retry.attempts + 1):
+        try:
+            send()
+        except MailRejected as exc:
+            _record_try(engine, row_id, status="FAILED", error=str(exc))
+            return "failed"
+        except MailUnavailable as exc:
+            exhausted = attempt == retry.attempts
+            _record_try(engine, row_id, status="FAILED" if exhausted else "PENDING", error=str(exc))
+            if exhausted:
+                raise
+            sleep(retry.backoff_after(attempt))
+        except Exception as exc:
+            _record_try(engine, row_id, status="FAILED", error=f"{type(exc).__name__}: {exc}")
+            raise
+        else:
+            _record_try(engine, row_id, status="SENT")
+            return "applied"
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 def handle_completed(
-    engine: Engine, event_id: str, event: CheckoutCompleted, send: Callable[[EmailMessage], None]
+    engine: Engine,
+    event_id: str,
+    event: CheckoutCompleted,
+    send: Callable[[EmailMessage], None],
+    *,
+    retry: RetryPolicy = DEFAULT_RETRY,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> str:
-    """'applied' after sending, 'duplicate' when this event's email was already sent."""
+    """'applied' after sending, 'duplicate' when this event's email was already sent, 'failed'
+    when the SMTP server refused it for good (MailUnavailable when tries ran out)."""
     mail = confirmation_for(event)
     row_id = _lease(engine, event_id, mail)
     if row_id is None:
         return "duplicate"
-    try:
-        send(mail.to_email())
-    except Exception:
-        _finish(engine, row_id, sent=False)
-        raise
-    _finish(engine, row_id, sent=True)
-    return "applied"
+    message = mail.to_email()
+    return _send_with_retries(engine, row_id, send=lambda: send(message), retry=retry, sleep=sleep)

@@ -18,6 +18,8 @@ notifications = Table(
     Column("recipient", String(255), nullable=False),
     Column("subject", String(255), nullable=False),
     Column("status", String(16), nullable=False),  # PENDING, SENT, FAILED
+    Column("attempts", Integer, nullable=False, server_default="0"),  # SMTP tries so far
+    Column("last_error", String(500), nullable=True),  # the last failed try's SMTP answer
     Column("sent_at", DateTime, nullable=True),
     Column("updated_at", DateTime, nullable=False),
 )
