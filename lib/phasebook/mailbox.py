@@ -1,7 +1,8 @@
 """The mailbox: read mail caught by the platform's mail sink (a subset of Mailpit's API).
 
 ``GET /api/v1/messages``, ``GET /api/v1/message/{ID}`` and ``DELETE /api/v1/messages``, so the
-same client works against shopstack's mail sink and a real Mailpit in staging.
+same client works against shopstack's mail sink and a real Mailpit in staging; and Mailpit's
+chaos (``GET``/``PUT /api/v1/chaos``; a real Mailpit must be started with ``--enable-chaos``).
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ class Mailbox:
             base_url=self.url or "http://mailbox.invalid", transport=transport, timeout=timeout
         )
 
-    def _call(self, method: str, path: str) -> Any:
+    def _call(self, method: str, path: str, json: Any = None) -> Any:
         if self.url is None:
             raise MailboxError(
                 "no mailbox configured — set mailbox.url in the params file, or start the "
@@ -85,7 +86,7 @@ class Mailbox:
             )
         where = f"{method} {self._redactor.url(self.url)}{path}"
         try:
-            response = self._http.request(method, path)
+            response = self._http.request(method, path, json=json)
         except httpx.HTTPError as exc:
             raise MailboxError(
                 f"mailbox {where} failed: {type(exc).__name__}: {exc} — is the mail sink up?"
@@ -108,6 +109,19 @@ class Mailbox:
     def clear(self) -> None:
         """Delete every caught message (shared with parallel notebooks: prefer filters)."""
         self._call("DELETE", "/api/v1/messages")
+
+    def chaos(self) -> dict[str, Any]:
+        """The SMTP chaos triggers now: ``{"Sender": {"ErrorCode", "Probability"}, ...}``."""
+        return self._call("GET", "/api/v1/chaos") or {}
+
+    def set_chaos(self, **triggers: dict[str, int]) -> dict[str, Any]:
+        """Replace the chaos triggers, e.g. ``set_chaos(Recipient={"ErrorCode": 451,
+        "Probability": 100})``; a trigger left out is switched off (Mailpit's semantics)."""
+        return self._call("PUT", "/api/v1/chaos", json=triggers) or {}
+
+    def clear_chaos(self) -> dict[str, Any]:
+        """Switch every chaos trigger off."""
+        return self.set_chaos()
 
     def wait_for(
         self,

@@ -120,3 +120,31 @@ def test_wait_for_as_user_uses_the_personas_email():
         "http://mail.test", transport=httpx.MockTransport(FakeMailpit([LISTED])), personas=personas
     )
     assert box.wait_for(as_user="alice", timeout=1).id == "m1"
+
+
+class FakeChaosMailpit:
+    """Mailpit's chaos endpoints: PUT replaces the triggers; 400 when chaos is not enabled."""
+
+    def __init__(self, enabled=True):
+        self.enabled, self.bodies = enabled, []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if not self.enabled:
+            return httpx.Response(400, text="Chaos is not enabled")
+        if request.method == "PUT":
+            self.bodies.append(request.read().decode())
+        return httpx.Response(200, json={"Sender": {"ErrorCode": 451, "Probability": 0}})
+
+
+def test_set_chaos_puts_the_triggers_as_mailpit_names_them():
+    fake = FakeChaosMailpit()
+    box = mailbox(fake)
+    box.set_chaos(Recipient={"ErrorCode": 451, "Probability": 100})
+    box.clear_chaos()
+    assert fake.bodies == ['{"Recipient":{"ErrorCode":451,"Probability":100}}', "{}"]
+    assert box.chaos() == {"Sender": {"ErrorCode": 451, "Probability": 0}}
+
+
+def test_chaos_on_a_mailpit_without_chaos_says_so():
+    with pytest.raises(MailboxError, match="answered 400: Chaos is not enabled"):
+        mailbox(FakeChaosMailpit(enabled=False)).set_chaos(Sender={"ErrorCode": 451})
