@@ -40,6 +40,7 @@ from .polling import eventually
 from .redact import Redactor
 from .report.sequence import show_sequences
 from .snapshot import Diff, Snapshot, diff
+from .stream import EventStreams
 from .tracebacks import install_short_tracebacks
 
 MAX_USER_ID = 2**31 - 1
@@ -115,6 +116,9 @@ class Session:
             target.databases, redactor=self.redactor, discovered=target.state_dir is not None
         )
         self.mail = self._mailbox()
+        self.events = EventStreams(  # the live event stream, as the session's personas
+            target.base_url, headers=lambda who: self.auth.headers(self.api.as_persona(who))
+        )
         control = {"runner": control_runner} if control_runner else {}
         self.platform = PlatformControl(target.state_dir, **control)
 
