@@ -12,6 +12,7 @@ from shopstack.contracts.events import (
     CHECKOUT_STATUS_CHANGED,
     CONSUMERS,
     DEFAULT_TENANT,
+    ORDER_CREATED,
     PAYLOADS,
     CheckoutCompleted,
     CheckoutFailed,
@@ -19,6 +20,7 @@ from shopstack.contracts.events import (
     Delivery,
     EventPayload,
     InvalidEvent,
+    OrderCreated,
     PurchasedItem,
     order_id_for,
 )
@@ -29,6 +31,7 @@ __all__ = [
     "CHECKOUT_STATUS_CHANGED",
     "CONSUMERS",
     "DEFAULT_TENANT",
+    "ORDER_CREATED",
     "PAYLOADS",
     "CheckoutCompleted",
     "CheckoutFailed",
@@ -36,6 +39,7 @@ __all__ = [
     "Delivery",
     "EventPayload",
     "InvalidEvent",
+    "OrderCreated",
     "PurchasedItem",
     "order_id_for",
 ]

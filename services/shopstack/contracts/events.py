@@ -25,6 +25,7 @@ from shopstack.wire import money, to_decimal
 CHECKOUT_STATUS_CHANGED = "checkout.status_changed"
 CHECKOUT_COMPLETED = "checkout.completed"
 CHECKOUT_FAILED = "checkout.failed"
+ORDER_CREATED = "order.created"
 
 DEFAULT_TENANT = "default"
 TENANT_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
@@ -131,9 +132,40 @@ class CheckoutStatusChanged(EventPayload):
         return body
 
 
+class OrderCreated(EventPayload):
+    """The orders service recorded the order of a completed checkout (event log only, not
+    delivered): aggregate = the order id, ``checkout_id`` links it to the checkout's events."""
+
+    EVENT_TYPE: ClassVar[str] = ORDER_CREATED
+
+    order_id: str = Field(min_length=1, max_length=64)
+    checkout_id: str = Field(min_length=1, max_length=64)
+    user_id: int = Field(gt=0, lt=2**63)
+    tenant_id: str = Field(
+        default=DEFAULT_TENANT, pattern=TENANT_PATTERN, description="the user's tenant"
+    )
+    status: str = Field(min_length=1, max_length=16)
+    total_amount: Money
+    currency: str = Field(default="USD", min_length=3, max_length=3)
+
+    @classmethod
+    def of(cls, event: CheckoutCompleted, *, status: str) -> OrderCreated:
+        """The order a ``checkout.completed`` event creates."""
+        return cls(
+            order_id=event.order_id,
+            checkout_id=event.checkout_id,
+            user_id=event.user_id,
+            tenant_id=event.tenant_id,
+            status=status,
+            total_amount=event.total_amount,
+            currency=event.currency,
+        )
+
+
 #: Every event type and its payload model.
 PAYLOADS: dict[str, type[EventPayload]] = {
-    model.EVENT_TYPE: model for model in (CheckoutStatusChanged, CheckoutCompleted, CheckoutFailed)
+    model.EVENT_TYPE: model
+    for model in (CheckoutStatusChanged, CheckoutCompleted, CheckoutFailed, OrderCreated)
 }
 
 #: Which services the outbox relay delivers each type to (``POST {service}/events``).

@@ -7,9 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from shopstack.caller import CurrentCaller
-from shopstack.contracts import CheckoutCompleted, Delivery
-from shopstack.errors import forbidden, not_found
+from shopstack.contracts import CheckoutCompleted, Delivery, OrderCreated
+from shopstack.errors import ShopError, forbidden, not_found
 from shopstack.orders import store
+from shopstack.orders.domain import CONFIRMED
+from shopstack.orders.eventlog import EventLogUnavailable, log_order_created
 from shopstack.wire import money, rfc3339, to_decimal
 
 router = APIRouter()
@@ -60,7 +62,14 @@ def get_order(order_id: str, request: Request, caller: CurrentCaller) -> dict[st
 
 @router.post("/events")
 def consume_event(delivery: Delivery, request: Request) -> dict[str, str]:
+    """Create the order once, then make sure ``order.created`` is in the event log (also on a
+    duplicate delivery: the first one may have failed between the two); 503 if it is not."""
     event = delivery.payload_as(CheckoutCompleted)
     if event is None:
         return {"status": "ignored"}
-    return {"status": store.apply_completed(request.app.state.engine, delivery.id, event)}
+    status = store.apply_completed(request.app.state.engine, delivery.id, event)
+    try:
+        log_order_created(OrderCreated.of(event, status=CONFIRMED))
+    except EventLogUnavailable as exc:
+        raise ShopError(503, "event_log_unavailable", str(exc)) from exc
+    return {"status": status}
