@@ -10,6 +10,7 @@ its SVG: drawing Mermaid would need a script.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -28,22 +29,33 @@ PRIORITY = [
 ]
 
 
+_EXPORTERS = threading.local()  # one exporter per thread, reused: building one costs half
+# the export of a small notebook (0.05 of 0.10 CPU s, measured)
+
+
 def notebook_html(nb: Mapping) -> str:
     """The HTML page of executed notebook ``nb``."""
     # Imported here: nbformat+nbconvert cost ~1.3 s, which the CLI's error paths skip.
     import nbformat
-    from nbconvert import HTMLExporter
-    from traitlets.config import Config
 
-    exporter = HTMLExporter(
-        config=Config({"NbConvertBase": {"display_data_priority": PRIORITY}}),
-        template_name="lab",
-        template_file="notebook.html.j2",
-        extra_template_basedirs=[str(TEMPLATES)],
-        extra_template_paths=[str(TEMPLATES)],
-        embed_images=True,
-    )
     # reads(), not from_dict(): on-disk JSON keeps sources as lists of lines.
     node = nbformat.reads(json.dumps(dict(nb)), as_version=4)
-    body, _ = exporter.from_notebook_node(node)
+    body, _ = _exporter().from_notebook_node(node)
     return body
+
+
+def _exporter():  # noqa: ANN202 - nbconvert's HTMLExporter, imported lazily
+    exporter = getattr(_EXPORTERS, "html", None)
+    if exporter is None:
+        from nbconvert import HTMLExporter
+        from traitlets.config import Config
+
+        exporter = _EXPORTERS.html = HTMLExporter(
+            config=Config({"NbConvertBase": {"display_data_priority": PRIORITY}}),
+            template_name="lab",
+            template_file="notebook.html.j2",
+            extra_template_basedirs=[str(TEMPLATES)],
+            extra_template_paths=[str(TEMPLATES)],
+            embed_images=True,
+        )
+    return exporter
