@@ -75,11 +75,16 @@ class Database:
         return self._engine.connect()
 
     def _execute(self, sql: str, params: dict[str, Any]):
-        from sqlalchemy import exc, text
+        from sqlalchemy import bindparam, exc, text
 
+        statement = text(sql)
+        lists = {k: list(v) for k, v in params.items() if isinstance(v, list | tuple | set)}
+        if lists:  # ``WHERE id IN :ids`` with ids=(...): one placeholder per value
+            statement = statement.bindparams(*(bindparam(k, expanding=True) for k in lists))
+            params = {**params, **lists}
         try:
             with self._connect() as connection:
-                result = connection.execute(text(sql), params)
+                result = connection.execute(statement, params)
                 columns = list(result.keys())
                 rows = [tuple(row) for row in result]
                 return columns, rows

@@ -47,6 +47,13 @@ def test_query_returns_a_frame_and_binds_parameters(inventory):
     assert db.scalar("SELECT quantity FROM stock WHERE product_id = 99") is None
 
 
+def test_a_tuple_or_list_parameter_expands_into_an_in_list(inventory):
+    db = Database("inventory", f"sqlite:///{inventory}")
+    sql = "SELECT product_id FROM stock WHERE product_id IN :ids ORDER BY product_id"
+    assert db.query(sql, ids=(1, 2))["product_id"].tolist() == [1, 2]
+    assert db.query(sql, ids=[2, 99])["product_id"].tolist() == [2]
+
+
 def test_sqlite_writes_are_refused_as_read_only(inventory):
     db = Database("inventory", f"sqlite:///{inventory}")
     with pytest.raises(DatabaseError, match="database 'inventory'.*read-only"):
