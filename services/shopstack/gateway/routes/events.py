@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import json
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 import websockets
 from fastapi import APIRouter, Query, Request, WebSocket, WebSocketDisconnect
@@ -155,6 +156,19 @@ def _stream_after_id(websocket: WebSocket) -> int | None:
     return after_id
 
 
+def _stream_filters(websocket: WebSocket) -> dict[str, str]:
+    """``type`` and ``aggregate_id`` as given (1-128 characters each), for the checkout service."""
+    filters = {}
+    for name in ("type", "aggregate_id"):
+        value = websocket.query_params.get(name)
+        if value is None:
+            continue
+        if not 1 <= len(value) <= 128:
+            raise ShopError(400, "invalid_request", f"{name} must be 1 to 128 characters")
+        filters[name] = value
+    return filters
+
+
 async def _client_to_nowhere(websocket: WebSocket) -> None:
     with contextlib.suppress(WebSocketDisconnect):
         while (await websocket.receive())["type"] != "websocket.disconnect":
@@ -171,12 +185,15 @@ async def event_stream(websocket: WebSocket) -> None:
     try:
         user = _stream_user(websocket)
         after_id = _stream_after_id(websocket)
+        forwarded = _stream_filters(websocket)
     except ShopError as exc:
         await websocket.close(code=POLICY_VIOLATION, reason=exc.message)
         return
     url = service_url("checkout").replace("http", "ws", 1) + "/events/stream"
     if after_id is not None:
-        url += f"?after_id={after_id}"
+        forwarded["after_id"] = str(after_id)
+    if forwarded:
+        url += "?" + urlencode(forwarded)
     try:
         upstream = await websockets.connect(
             url, additional_headers={"X-User-Id": str(user.user_id), "X-Tenant-Id": user.tenant_id}
