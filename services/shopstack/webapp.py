@@ -5,6 +5,7 @@ request metrics — and the service's lifespan. A service names its tables and, 
 resources it holds while it serves (clients, caches, background loops); ``create_service_app``
 opens the service's database (``app.state.engine``), enters the resources, and on shutdown
 undoes it all in reverse order: background tasks cancelled, resources closed, engine disposed.
+Every service also follows the runtime configuration (``app.state.config``, hot reload).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sqlalchemy.engine import Engine
 from shopstack.db import open_service_database
 from shopstack.errors import install_error_handlers
 from shopstack.metrics import MetricsAndRequestId, metrics_response
+from shopstack.runtime_config.watcher import following_config
 from shopstack.settings import Settings, get_settings
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -68,6 +70,7 @@ def service_lifespan(
                 engine = open_service_database(settings, service, tables)
                 stack.callback(engine.dispose)
             app.state.engine = engine
+            await stack.enter_async_context(following_config(app, settings, service))
             context = ServiceContext(app, settings, engine)
             if resources is not None:
                 await stack.enter_async_context(resources(context))

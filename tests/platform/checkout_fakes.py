@@ -179,6 +179,7 @@ class FakeServices:
     reservations: dict[str, dict[str, Any]] = field(default_factory=dict)
     charges: dict[str, Charge] = field(default_factory=dict)
     calls: list[str] = field(default_factory=list)
+    config_versions: list[int] = field(default_factory=list)  # what reserve/charge were given
 
     def put_in_cart(self, user_id: int, **quantities: int) -> None:
         items = [{"product_id": int(p[1:]), "quantity": q} for p, q in quantities.items()]
@@ -202,8 +203,11 @@ class FakeServices:
                 raise ProductUnavailable(pid)
         return {pid: {"name": f"product {pid}", "price": self.prices[pid]} for pid in product_ids}
 
-    async def reserve(self, checkout_id: str, lines: list[dict[str, int]]) -> Reservation:
+    async def reserve(
+        self, checkout_id: str, lines: list[dict[str, int]], *, config_version: int = 0
+    ) -> Reservation:
         self._enter("inventory", "reserve")
+        self.config_versions.append(config_version)
         held = self.reservations.get(checkout_id)
         if held is not None:  # a tombstone or a repeat: answer what is there
             return Reservation(held["id"], held["status"])
@@ -244,10 +248,17 @@ class FakeServices:
             for line in held["lines"]:
                 self.stock[line["product_id"]] += line["quantity"]
 
-    async def charge(
-        self, checkout_id: str, *, amount: Decimal, currency: str, card_token: str
+    async def charge(  # noqa: PLR0913 - keyword-only, as the port
+        self,
+        checkout_id: str,
+        *,
+        amount: Decimal,
+        currency: str,
+        card_token: str,
+        config_version: int = 0,
     ) -> Charge:
         self._enter("payment", "charge")
+        self.config_versions.append(config_version)
         if checkout_id not in self.charges:
             status = CAPTURED if card_token == "tok_visa" else "DECLINED"
             self.charges[checkout_id] = Charge(status, f"pay-{checkout_id}", None)

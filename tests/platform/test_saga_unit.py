@@ -97,6 +97,15 @@ def test_checkout_completes_confirms_stock_and_publishes_checkout_completed():
     assert services.stock == {1: 98, 2: 499} and rt.wakes == [1] and not rt.active
 
 
+def test_a_checkout_reserves_and_charges_under_the_config_version_it_started_with():
+    services = shop()
+    rt, store = fake_runtime(services)
+    rt.config_version = lambda: 3
+    assert checkout(rt).status == "COMPLETED"
+    assert only_session(store).config_version == 3
+    assert services.config_versions == [3, 3]  # reserve, then charge
+
+
 def test_checkout_releases_reservation_when_payment_declined():
     services = shop()
     rt, store = fake_runtime(services)
@@ -149,7 +158,7 @@ def test_an_unexpected_inventory_answer_fails_the_checkout_as_unavailable():
     services = shop()
     rt, store = fake_runtime(services)
 
-    async def odd_answer(checkout_id, lines):
+    async def odd_answer(checkout_id, lines, *, config_version=0):
         raise UnexpectedAnswer("inventory", 500)
 
     services.reserve = odd_answer

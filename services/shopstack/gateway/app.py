@@ -15,7 +15,18 @@ from shopstack.downstream import Downstream
 from shopstack.gateway.body_guard import BodyGuard
 from shopstack.gateway.methods import MethodGuard
 from shopstack.gateway.openapi import install_openapi
-from shopstack.gateway.routes import admin, cart, checkout, events, health, orders, products
+from shopstack.gateway.routes import (
+    admin,
+    cart,
+    checkout,
+    config,
+    events,
+    health,
+    orders,
+    products,
+)
+from shopstack.runtime_config.schema import defaults as config_defaults
+from shopstack.runtime_config.store import open_config_database
 from shopstack.settings import get_settings
 from shopstack.webapp import create_service_app
 
@@ -40,9 +51,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         )
     app.state.downstream = Downstream("gateway", timeout_s=settings.downstream_timeout_s)
     app.state.probe = httpx.AsyncClient(trust_env=False)
+    app.state.config_engine = open_config_database(settings)
+    app.state.config_defaults = config_defaults(settings)
     try:
         yield
     finally:
+        app.state.config_engine.dispose()
         await app.state.probe.aclose()
         await app.state.downstream.aclose()
 
@@ -60,7 +74,7 @@ def _guard_the_edge(app: FastAPI, *, max_body_bytes: int) -> None:
 
 def create_app(*, max_body_bytes: int | None = None) -> FastAPI:
     """The gateway app; ``max_body_bytes`` defaults to ``SHOPSTACK_MAX_BODY_BYTES`` (1 MiB)."""
-    routers = [health, products, cart, checkout, orders, events, admin]
+    routers = [health, products, cart, checkout, orders, events, admin, config]
     app = create_service_app(
         "gateway",
         [module.router for module in routers],

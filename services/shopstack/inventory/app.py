@@ -14,6 +14,7 @@ from shopstack.inventory.expiry import expire_forever
 from shopstack.inventory.routes import router
 from shopstack.inventory.stock import seed_if_empty
 from shopstack.inventory.tables import metadata
+from shopstack.runtime_config.watcher import following_config
 from shopstack.settings import get_settings
 from shopstack.webapp import create_service_app
 
@@ -26,7 +27,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.engine = engine
     expiry = asyncio.create_task(expire_forever(engine, ttl_s=settings.reservation_ttl_s))
     try:
-        yield
+        async with following_config(app, settings, "inventory"):
+            yield
     finally:
         expiry.cancel()
         with contextlib.suppress(asyncio.CancelledError):

@@ -13,7 +13,6 @@ from shopstack.contracts import CheckoutFailed, Delivery
 from shopstack.errors import ShopError, not_found
 from shopstack.inventory import reservations, stock
 from shopstack.inventory.domain import InsufficientStock, ReservationLine, ReservationNotActive
-from shopstack.settings import get_settings
 from shopstack.wire import rfc3339
 
 log = logging.getLogger("shopstack.inventory")
@@ -33,6 +32,9 @@ class LineIn(BaseModel):
 class ReserveRequest(BaseModel):
     checkout_id: str = Field(min_length=1, max_length=64)
     lines: list[LineIn] = Field(min_length=1)
+    config_version: int | None = Field(
+        default=None, ge=0, description="the configuration the checkout started under"
+    )
 
 
 class CheckoutRef(BaseModel):
@@ -84,9 +86,10 @@ def put_stock(product_id: int, body: StockQuantity, request: Request) -> dict[st
 def create_reservation(body: ReserveRequest, request: Request) -> dict[str, Any]:
     lines = [ReservationLine(line.product_id, line.quantity) for line in body.lines]
     try:
-        row = reservations.reserve(
-            _engine(request), body.checkout_id, lines, ttl_s=get_settings().reservation_ttl_s
+        ttl_s = request.app.state.config.get(
+            "inventory.reservation_ttl_s", version=body.config_version
         )
+        row = reservations.reserve(_engine(request), body.checkout_id, lines, ttl_s=ttl_s)
     except InsufficientStock as exc:
         raise insufficient_stock(exc) from exc
     return _reservation_body(row)

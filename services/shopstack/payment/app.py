@@ -10,15 +10,18 @@ from fastapi import FastAPI
 from shopstack.db import open_service_database
 from shopstack.payment.routes import router
 from shopstack.payment.tables import metadata
+from shopstack.runtime_config.watcher import following_config
 from shopstack.settings import get_settings
 from shopstack.webapp import create_service_app
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    app.state.engine = open_service_database(get_settings(), "payment", metadata)
+    settings = get_settings()
+    app.state.engine = open_service_database(settings, "payment", metadata)
     try:
-        yield
+        async with following_config(app, settings, "payment"):
+            yield
     finally:
         app.state.engine.dispose()
 

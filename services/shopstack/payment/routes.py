@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +13,6 @@ from shopstack.contracts import CheckoutFailed, Delivery
 from shopstack.errors import ShopError, not_found
 from shopstack.payment import charges
 from shopstack.payment.domain import DEFAULT_TOKEN, ProcessingError
-from shopstack.settings import get_settings
 from shopstack.wire import money, rfc3339
 
 router = APIRouter()
@@ -23,6 +23,9 @@ class ChargeRequest(BaseModel):
     amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
     currency: str = Field(default="USD", min_length=3, max_length=3)
     card_token: str = Field(default=DEFAULT_TOKEN, min_length=1, max_length=255)
+    config_version: int | None = Field(
+        default=None, ge=0, description="the configuration the checkout started under"
+    )
 
 
 def _answer(row: dict[str, Any]) -> dict[str, Any]:
@@ -41,6 +44,10 @@ def _answer(row: dict[str, Any]) -> dict[str, Any]:
 
 @router.post("/charges")
 def create_charge(body: ChargeRequest, request: Request) -> dict[str, Any]:
+    config = request.app.state.config
+    latency_ms = config.get("payment.latency_ms", version=body.config_version)
+    if latency_ms:
+        time.sleep(latency_ms / 1000)  # a sync route: this waits in a worker thread
     try:
         row = charges.charge(
             request.app.state.engine,
@@ -48,7 +55,7 @@ def create_charge(body: ChargeRequest, request: Request) -> dict[str, Any]:
             amount=body.amount,
             currency=body.currency.upper(),
             card_token=body.card_token,
-            failure_rate=get_settings().payment_failure_rate,
+            failure_rate=config.get("payment.failure_rate", version=body.config_version),
         )
     except ProcessingError as exc:
         raise ShopError(503, "processing_error", str(exc)) from exc

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from shopstack import db
+from shopstack.runtime_config.store import open_config_database
 from shopstack.settings import Settings, SettingsError
 from shopstack.supervisor import admin_token, processes, state
 from shopstack.supervisor import ports as ports_mod
@@ -62,10 +63,19 @@ def _wipe(settings: Settings) -> None:
                 path.unlink()
     else:
         try:
-            db.drop_schemas(settings, STATEFUL)
+            db.drop_schemas(settings, (*STATEFUL, "config"))  # config: runtime settings
         except Exception as exc:  # noqa: BLE001 - any driver error becomes one clear line
             raise SupervisorError(f"cannot reset the PostgreSQL schemas: {exc}") from exc
     shutil.rmtree(settings.state_dir / "logs", ignore_errors=True)
+
+
+def _create_config_database(settings: Settings) -> None:
+    """Create the runtime configuration's tables once, before the services that all read them
+    start together (nine processes racing to create one SQLite table lock each other out)."""
+    try:
+        open_config_database(settings).dispose()
+    except Exception as exc:  # noqa: BLE001 - any driver error becomes one clear line
+        raise SupervisorError(f"cannot create the configuration database: {exc}") from exc
 
 
 def _describe(
@@ -107,6 +117,7 @@ def up(*, state_dir: Path, auto_ports: bool, fresh: bool, detach: bool) -> int:
         ports_mod.check_available(ports)
         if fresh:
             _wipe(settings)
+        _create_config_database(settings)
         env = _launch_env(state_dir, ports)
         admin_token.ensure(state_dir, env)
         procs = _start_all(state_dir, ports, env)

@@ -24,6 +24,7 @@ from shopstack.checkout.domain.errors import (
 from shopstack.checkout.service_layer.ports import CAPTURED, Charge, Reservation
 from shopstack.downstream import Downstream
 from shopstack.errors import ShopError
+from shopstack.runtime_config.watcher import RuntimeConfig
 from shopstack.transport import Reply
 
 
@@ -43,8 +44,16 @@ def _insufficient(body: dict[str, Any]) -> InsufficientStock:
 class HttpServices:
     """The saga's view of cart, catalog, inventory and payment."""
 
-    def __init__(self, downstream: Downstream) -> None:
+    def __init__(self, downstream: Downstream, *, config: RuntimeConfig | None = None) -> None:
         self.downstream = downstream
+        self.config = config
+
+    def _charge_timeout(self, config_version: int) -> float | None:
+        """The usual timeout plus the configured payment latency of this checkout's version."""
+        if self.config is None:
+            return None
+        latency_s = self.config.get("payment.latency_ms", version=config_version) / 1000
+        return self.downstream.timeout_s + latency_s if latency_s else None
 
     async def _call(self, target: str, method: str, path: str, **kwargs: Any) -> Reply:
         try:
@@ -71,8 +80,10 @@ class HttpServices:
         found = await asyncio.gather(*(self.product(pid) for pid in product_ids))
         return dict(zip(product_ids, found, strict=True))
 
-    async def reserve(self, checkout_id: str, lines: list[dict[str, int]]) -> Reservation:
-        body = {"checkout_id": checkout_id, "lines": lines}
+    async def reserve(
+        self, checkout_id: str, lines: list[dict[str, int]], *, config_version: int = 0
+    ) -> Reservation:
+        body = {"checkout_id": checkout_id, "lines": lines, "config_version": config_version}
         response = await self._call("inventory", "POST", "/reservations", json=body)
         if response.status_code == 409:
             raise _insufficient(response.json())
@@ -98,15 +109,24 @@ class HttpServices:
             raise UnexpectedAnswer("inventory", response.status_code)
 
     async def charge(
-        self, checkout_id: str, *, amount: Decimal, currency: str, card_token: str
+        self,
+        checkout_id: str,
+        *,
+        amount: Decimal,
+        currency: str,
+        card_token: str,
+        config_version: int = 0,
     ) -> Charge:
         body = {
             "checkout_id": checkout_id,
             "amount": str(amount),
             "currency": currency,
             "card_token": card_token,
+            "config_version": config_version,
         }
-        response = await self._call("payment", "POST", "/charges", json=body)
+        response = await self._call(
+            "payment", "POST", "/charges", json=body, timeout_s=self._charge_timeout(config_version)
+        )
         if response.status_code != 200:
             raise UnexpectedAnswer("payment", response.status_code)
         charge = _charge(response.json())

@@ -20,6 +20,7 @@ def to_row(session: CheckoutSession) -> dict[str, Any]:
     return {
         "id": session.id,
         "tenant_id": session.tenant_id,
+        "config_version": session.config_version,
         "user_id": session.user_id,
         "cart_snapshot": session.cart.as_json(),
         "status": session.status,
@@ -41,6 +42,7 @@ def from_row(row: Any) -> CheckoutSession:
     return CheckoutSession(
         id=row["id"],
         tenant_id=row["tenant_id"],
+        config_version=row["config_version"],
         user_id=row["user_id"],
         idempotency_key=row["idempotency_key"],
         card_token=row["card_token"],

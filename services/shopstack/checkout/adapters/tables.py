@@ -40,6 +40,7 @@ checkout_sessions = Table(
     Column("request_hash", String(64), nullable=False),
     Column("card_token", String(255), nullable=False),
     Column("result", JSON, nullable=True),
+    Column("config_version", Integer, nullable=False, server_default="0"),
     Index("ix_checkout_sessions_status", "status"),
     UniqueConstraint(
         "tenant_id", "user_id", "idempotency_key", name="uq_checkout_sessions_idempotency"

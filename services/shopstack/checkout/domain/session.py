@@ -102,6 +102,8 @@ class CheckoutSession:
     failure_reason: str | None = None
     outcome: Outcome | None = field(default=None)
     tenant_id: str = DEFAULT_TENANT
+    #: the runtime configuration the checkout started under; it finishes under it
+    config_version: int = 0
 
     def step(self, to_status: str, **changes: Any) -> Step:
         """The step from the current status to ``to_status`` (InvalidTransition if not allowed)."""

@@ -37,8 +37,11 @@ class Services(Protocol):
     async def products(self, product_ids: list[int]) -> dict[int, dict[str, Any]]:
         """Catalogue entries by id; ProductUnavailable for one that is gone."""
 
-    async def reserve(self, checkout_id: str, lines: list[dict[str, int]]) -> Reservation:
-        """All-or-nothing reservation; InsufficientStock when a line cannot be served."""
+    async def reserve(
+        self, checkout_id: str, lines: list[dict[str, int]], *, config_version: int = 0
+    ) -> Reservation:
+        """All-or-nothing reservation (its TTL from ``config_version``); InsufficientStock when
+        a line cannot be served."""
 
     async def confirm(self, reservation_id: str) -> None:
         """Make the reservation permanent; ReservationGone when it was released or expired."""
@@ -47,9 +50,16 @@ class Services(Protocol):
         """Give back whatever the checkout holds (idempotent)."""
 
     async def charge(
-        self, checkout_id: str, *, amount: Decimal, currency: str, card_token: str
+        self,
+        checkout_id: str,
+        *,
+        amount: Decimal,
+        currency: str,
+        card_token: str,
+        config_version: int = 0,
     ) -> Charge:
-        """Charge once per checkout; PaymentDeclined when the card is refused."""
+        """Charge once per checkout under the settings of ``config_version``; PaymentDeclined
+        when the card is refused."""
 
     async def find_charge(self, checkout_id: str) -> Charge | None:
         """The checkout's charge, None when none was made."""

@@ -5,6 +5,8 @@ Woken right after a commit that wrote outbox rows (an ``asyncio.Event``) and by 
 task to every consumer of its type (``POST {consumer}/events``); ``processed_at`` is set only
 once all of them acknowledged with a 2xx. A failed delivery is retried with exponential backoff
 (the row stays unprocessed; consumers are idempotent by event id, so repeats are harmless).
+A consumer that is held back (``notifications.enabled`` false) is skipped: its rows wait in
+the outbox, and the consumers that already acknowledged a row are not sent it again.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
@@ -34,6 +37,7 @@ class OutboxRelay:
         concurrency: int = 32,
         batch: int = 200,
         max_backoff_s: float = 30.0,
+        held_back: Callable[[str], bool] = lambda _consumer: False,
     ) -> None:
         self.engine = engine
         self.downstream = downstream
@@ -45,6 +49,9 @@ class OutboxRelay:
         self._in_flight: set[str] = set()
         self._retry: dict[str, tuple[int, float]] = {}  # id -> (failed attempts, due time)
         self._tasks: set[asyncio.Task] = set()
+        #: consumers not delivered to for now (notifications.enabled = false): rows wait
+        self.held_back = held_back
+        self._acked: dict[str, set[str]] = {}  # id -> consumers that acknowledged it
 
     def wake(self) -> None:
         self._wake.set()
@@ -91,9 +98,22 @@ class OutboxRelay:
             self._in_flight.discard(row.id)
 
     async def deliver(self, row: Delivery) -> bool:
+        """Send to every consumer that has not acknowledged yet and is not held back; True
+        once all consumers acknowledged."""
         consumers = CONSUMERS.get(row.event_type, ())
-        acks = await asyncio.gather(*(self._send(consumer, row) for consumer in consumers))
-        return all(acks)
+        acked = self._acked.setdefault(row.id, set())
+        due = [c for c in consumers if c not in acked and not self.held_back(c)]
+        acks = await asyncio.gather(*(self._send(consumer, row) for consumer in due))
+        acked.update(consumer for consumer, ok in zip(due, acks, strict=True) if ok)
+        if acked.issuperset(consumers):
+            self._acked.pop(row.id, None)
+            return True
+        return False
+
+    def retry_now(self) -> None:
+        """Forget the backoff of waiting rows and deliver them (a consumer is back)."""
+        self._retry.clear()
+        self.wake()
 
     async def _send(self, consumer: str, row: Delivery) -> bool:
         try:

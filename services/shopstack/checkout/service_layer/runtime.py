@@ -36,6 +36,8 @@ class Runtime:
     #: sessions a saga of this process is driving right now (recovery leaves them alone)
     active: set[str] = field(default_factory=set)
     offload: Offload = run_in_threadpool
+    #: the version of the runtime configuration a new checkout starts under
+    config_version: Callable[[], int] = lambda: 0
 
     async def read(self, query: Callable[[UnitOfWork], T]) -> T:
         """Run a read-only query in a unit of work of its own."""

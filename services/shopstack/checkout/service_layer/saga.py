@@ -93,7 +93,9 @@ async def reserve(rt: Runtime, session: CheckoutSession) -> Outcome | None:
     """INITIATED -> INVENTORY_RESERVED; the final outcome when the saga cannot go on."""
     lines = [{"product_id": x.product_id, "quantity": x.quantity} for x in session.cart.lines]
     try:
-        reservation = await rt.services.reserve(session.id, lines)
+        reservation = await rt.services.reserve(
+            session.id, lines, config_version=session.config_version
+        )
     except InsufficientStock as exc:
         return await fail(rt, session, INSUFFICIENT_STOCK, problem=exc)
     except SagaProblem as exc:  # unreachable after retries, or an unexpected answer
@@ -115,6 +117,7 @@ async def pay(rt: Runtime, session: CheckoutSession) -> Outcome | None:
             amount=session.total_amount,
             currency=session.currency,
             card_token=session.card_token,
+            config_version=session.config_version,
         )
     except PaymentDeclined as exc:
         await release_quietly(rt, session)

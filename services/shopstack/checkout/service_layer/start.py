@@ -62,9 +62,12 @@ async def snapshot_of(rt: Runtime, cart: dict[str, Any]) -> CartSnapshot:
     return CartSnapshot(cart.get("cart_id") or "", lines)
 
 
-def new_session(command: StartCheckout, snapshot: CartSnapshot) -> CheckoutSession:
+def new_session(
+    command: StartCheckout, snapshot: CartSnapshot, *, config_version: int = 0
+) -> CheckoutSession:
     now = utcnow()
     return CheckoutSession(
+        config_version=config_version,
         id=str(uuid.uuid4()),
         tenant_id=command.tenant_id,
         user_id=command.user_id,
@@ -123,7 +126,7 @@ async def _outcome(rt: Runtime, command: StartCheckout) -> Outcome:
         return await replay(rt, existing, command, cart)
     if not cart.get("items"):
         raise EmptyCart()
-    session = new_session(command, await snapshot_of(rt, cart))
+    session = new_session(command, await snapshot_of(rt, cart), config_version=rt.config_version())
     rt.active.add(session.id)  # before the insert commits: recovery must not touch it
     try:
         try:
