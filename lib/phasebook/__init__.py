@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import (
     ApiError,
-    AuthError,
     ApiTimeout,
+    AuthError,
     ChecksFailed,
     ConfigError,
     ControlError,

@@ -104,4 +104,3 @@ def _wrap_tracebacks(shell: Any) -> None:
         return show(etype, evalue if text == str(evalue) else text, masked)
 
     shell._showtraceback = masked_showtraceback
-

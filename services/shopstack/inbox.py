@@ -34,8 +34,9 @@ def install(metadata: MetaData) -> Table:
 def claim(conn: Connection, event_id: str) -> bool:
     """Record ``event_id`` as handled in the caller's transaction; False when it already was.
 
-    One ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` (a row back means claimed): on PostgreSQL a concurrent claim of the same id
-    waits for the first transaction and then finds it taken; on SQLite write transactions
+    One ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` (a row back means claimed): on
+    PostgreSQL a concurrent claim of the same id waits for the first transaction and then
+    finds it taken; on SQLite write transactions
     already run one at a time (:func:`shopstack.db.write_transaction`).
     """
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
