@@ -19,6 +19,7 @@ EXPECTED = [
     "figures",
     "load_baseline",
     "per_service",
+    "run_clients",
     "run_load",
     "run_reads",
     "save_baseline",

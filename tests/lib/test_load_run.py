@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from phasebook.load import LoadData, LoadProfile, endpoints, run_load, settled_consistency
+from phasebook.errors import ConfigError
+from phasebook.load import (
+    LoadData,
+    LoadProfile,
+    endpoints,
+    run_clients,
+    run_load,
+    settled_consistency,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("load")]
 
@@ -59,3 +67,22 @@ def test_a_distributed_run_has_a_master_and_two_workers_that_both_send_requests(
     assert (run.workers["requests"] > 0).all(), run.workers.to_string()
     assert run.workers["requests"].sum() == run.requests  # the master's stats are theirs
     assert (tmp_path / "mixed_worker0.log").is_file() and (tmp_path / "mixed_worker1.log").is_file()
+
+
+def test_seed_clients_each_send_their_requests_then_the_run_ends(session, tmp_path):
+    profile = LoadProfile(workers=2)
+    data = LoadData.create(session)
+    run = run_clients(session, profile, data, clients=4, requests_per_client=25, out_dir=tmp_path)
+
+    assert run.requests == 100 and run.error_rate_pct == 0, run.failures.to_string()
+    assert sorted(run.workers["index"]) == [0, 1]
+    assert run.history["t"].max() < 30  # ended when the requests were sent, not at max_s
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [({"request": "delete"}, "must be one of read, create"), ({"requests_per_client": 0}, "1 to")],
+)
+def test_seed_clients_refuse_an_unknown_request_or_count(options, message):
+    with pytest.raises(ConfigError, match=message):
+        run_clients(None, LoadProfile(), None, **options)

@@ -12,7 +12,16 @@ from . import endpoints
 from .baseline import baseline_path, comparable, compare, load_baseline, save_baseline
 from .dataset import LoadData, settled_consistency
 from .headless import LoadRunFailed
-from .run import LoadProfile, LoadRun, figures, per_service, run_load, run_reads, stable_memory
+from .run import (
+    LoadProfile,
+    LoadRun,
+    figures,
+    per_service,
+    run_clients,
+    run_load,
+    run_reads,
+    stable_memory,
+)
 from .stages import Stages
 from .stats import EndpointMissing, LoadResultsMissing
 from .thresholds import at_least, at_most
@@ -36,6 +45,7 @@ __all__ = [
     "figures",
     "load_baseline",
     "per_service",
+    "run_clients",
     "run_load",
     "run_reads",
     "save_baseline",

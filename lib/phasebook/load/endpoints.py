@@ -13,8 +13,11 @@ CHECKOUT_HAPPY = "/api/v1/checkout [happy path]"
 CHECKOUT_SCARCE = "/api/v1/checkout [insufficient stock]"
 CHECKOUT_DECLINED = "/api/v1/checkout [payment declined]"
 CHECKOUTS = (CHECKOUT_HAPPY, CHECKOUT_SCARCE, CHECKOUT_DECLINED)
+EVENTS = "/api/v1/events"
 AGGREGATED = "Aggregated"
 
 #: The user classes of the mixed run, and the one of the read-capacity step.
 MIXED_USERS = ("Buyer", "Browser", "CartUser")
 READ_USERS = ("ProductReader",)
+#: Seed 003 scenario 8: clients sending a fixed number of requests each.
+CLIENT_USERS = ("SeedClient",)

@@ -34,6 +34,7 @@ import uuid
 
 import locust.stats
 from locust import FastHttpUser, LoadTestShape, between, constant, events, task
+from locust.exception import StopUser
 from locust.runners import MasterRunner
 
 try:  # installed phasebook
@@ -55,7 +56,9 @@ READ_PRODUCTS = [int(p) for p in (ENV.get("PHASEBOOK_LOAD_READ_PRODUCTS") or "1"
 FIRST_USER = int(ENV.get("PHASEBOOK_LOAD_FIRST_USER") or 500_000_000)
 USER_SPAN = int(ENV.get("PHASEBOOK_LOAD_USER_SPAN") or 16_000_000)
 WAIT_MIN, WAIT_MAX = (float(x) for x in (ENV.get("PHASEBOOK_LOAD_WAIT_S") or "0.5,1.5").split(","))
-SCENARIO = ENV.get("PHASEBOOK_LOAD_SCENARIO") or "mixed"  # or "reads"
+SCENARIO = ENV.get("PHASEBOOK_LOAD_SCENARIO") or "mixed"  # or "reads", "clients"
+REQUESTS_PER_USER = int(ENV.get("PHASEBOOK_LOAD_REQUESTS_PER_USER") or 0)  # "clients" only
+CLIENT_REQUEST = ENV.get("PHASEBOOK_LOAD_CLIENT_REQUEST") or "read"  # or "create"
 MAX_PROCESSES = 16
 
 # Flush the CSV files every second (default 5 s) so the library can show progress.
@@ -230,13 +233,49 @@ class ProductReader(FastHttpUser):
         self.client.get(names.PRODUCTS, name=names.PRODUCTS)
 
 
+class SeedClient(ShopUser):
+    """Seed 003 scenario 8: a client of its own user sending ``REQUESTS_PER_USER`` requests
+    back to back, then stopping: ``read`` lists products, ``create`` publishes a client event
+    (a new aggregate each time)."""
+
+    abstract = SCENARIO != "clients"
+    wait_time = constant(0)
+
+    def on_start(self) -> None:
+        self.headers = self.fresh_user()
+        self.sent = 0
+
+    @task
+    def one_request(self) -> None:
+        if self.sent >= REQUESTS_PER_USER:
+            raise StopUser
+        self.sent += 1
+        if CLIENT_REQUEST != "create":
+            self.client.get(names.PRODUCTS, name=names.PRODUCTS)
+            return
+        body = {
+            "type": "perf.created",
+            "aggregate_id": uuid.uuid4().hex,
+            "payload": {"n": self.sent},
+        }
+        with self.client.post(
+            names.EVENTS, json=body, headers=self.headers, name=names.EVENTS, catch_response=True
+        ) as response:
+            if response.status_code != 201:
+                self.fail(response)
+
+
 _stages = stages_from_env(ENV)
 if _stages is not None:
 
     class RampSustainRamp(LoadTestShape):
-        """Ramp-up, sustain, ramp-down from ``PHASEBOOK_LOAD_*`` (see stages.py)."""
+        """Ramp-up, sustain, ramp-down from ``PHASEBOOK_LOAD_*`` (see stages.py); with
+        ``PHASEBOOK_LOAD_REQUESTS_PER_USER``, ends once every client has sent its requests."""
 
         def tick(self):  # noqa: ANN201 - Locust's signature
+            planned = _stages.users * REQUESTS_PER_USER
+            if planned and self.runner.stats.total.num_requests >= planned:
+                return None
             return _stages.target_at(self.get_run_time())
 
 

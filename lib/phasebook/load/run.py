@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..errors import ConfigError
 from . import endpoints as names
 from .credentials import PARAMS_VARS, persona_env
 from .dataset import LoadData
@@ -243,6 +244,39 @@ def run_reads(
     env = {**data.env(), "PHASEBOOK_LOAD_SCENARIO": "reads", **auth_env(session, as_user)}
     stages = profile.read_stages()
     return _run(session, profile, stages, env=env, out_dir=out_dir, label="reads")
+
+
+CLIENT_REQUESTS = ("read", "create")
+
+
+def run_clients(
+    session: Any,
+    profile: LoadProfile,
+    data: LoadData,
+    *,
+    clients: int = 100,
+    requests_per_client: int = 100,
+    request: str = "read",
+    max_s: float = 300.0,
+    out_dir: str | Path | None = None,
+) -> LoadRun:
+    """Seed 003 scenario 8: ``clients`` users started at once, each sending
+    ``requests_per_client`` requests back to back (``read``: list products; ``create``:
+    publish a client event), then stopping. The run ends when all requests are sent (or after
+    ``max_s``); the Aggregated ``rps`` is requests / (last request - start)."""
+    if request not in CLIENT_REQUESTS:
+        raise ConfigError(f"request={request!r}: must be one of {', '.join(CLIENT_REQUESTS)}")
+    if not 1 <= requests_per_client <= 100_000:
+        raise ConfigError(f"requests_per_client={requests_per_client}: must be 1 to 100000")
+    env = {
+        **data.env(),
+        **auth_env(session),
+        "PHASEBOOK_LOAD_SCENARIO": "clients",
+        "PHASEBOOK_LOAD_REQUESTS_PER_USER": str(requests_per_client),
+        "PHASEBOOK_LOAD_CLIENT_REQUEST": request,
+    }
+    stages = Stages(clients, 0.0, max_s, 0.0, float(clients))
+    return _run(session, profile, stages, env=env, out_dir=out_dir, label="clients")
 
 
 def auth_env(session: Any, as_user: Any = None) -> dict[str, str]:
