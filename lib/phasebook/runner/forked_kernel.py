@@ -64,14 +64,27 @@ class ForkedKernelManager(KernelManager):
         self.cleanup_connection_file()
         self._close_control_socket()
 
+    def client(self, **kwargs):  # noqa: ANN003, ANN201 - jupyter_client's signature
+        """A client, remembered so that :meth:`request_stop` stops its channels (nbclient
+        leaves them open on a kernel it does not own; a heartbeat thread would keep pinging
+        the dead kernel every second)."""
+        kc = super().client(**kwargs)
+        self.__dict__.setdefault("_phasebook_clients", []).append(kc)
+        return kc
+
     def request_stop(self) -> None:
         """Ask the kernel to shut down (its atexit handlers run), without waiting."""
         with contextlib.suppress(Exception):
             self._connect_control_socket()
             msg = self.session.msg("shutdown_request", content={"restart": False})
             self.session.send(self._control_socket, msg)
+        for kc in self.__dict__.pop("_phasebook_clients", []):
+            with contextlib.suppress(Exception):
+                kc.stop_channels()
         self.cleanup_connection_file()
         self._close_control_socket()
+        if self._created_context:  # its own zmq context (an I/O thread), used for control
+            self.context.destroy(linger=100)
 
     def kill(self) -> None:
         with contextlib.suppress(OSError):
