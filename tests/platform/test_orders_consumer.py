@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from shopstack.caller import Caller
 from shopstack.contracts import CheckoutCompleted
 from shopstack.db import open_service_database
 from shopstack.orders import store
@@ -36,7 +35,7 @@ def test_same_event_twice_creates_one_order(engine):
     assert store.apply_completed(engine, "e1", _event("co-1")) == "applied"
     assert store.apply_completed(engine, "e1", _event("co-1")) == "duplicate"
     assert store.apply_completed(engine, "e1-copy", _event("co-1")) == "duplicate"
-    orders = store.list_for_user(engine, Caller("default", 9))
+    orders = store.list_for_user(engine, 9, tenant_id="default")
     assert [o["id"] for o in orders] == [order_id_for("co-1")]
 
 
@@ -44,5 +43,5 @@ def test_orders_are_listed_newest_first_per_user(engine):
     store.apply_completed(engine, "e2", _event("co-2", user_id=10))
     store.apply_completed(engine, "e3", _event("co-3", user_id=10))
     store.apply_completed(engine, "e4", _event("co-4", user_id=11))
-    ids = [o["checkout_id"] for o in store.list_for_user(engine, Caller("default", 10))]
+    ids = [o["checkout_id"] for o in store.list_for_user(engine, 10, tenant_id="default")]
     assert ids == ["co-3", "co-2"]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from shopstack.caller import CurrentCaller
+from shopstack.caller import Caller, CurrentCaller
 from shopstack.contracts import CheckoutCompleted, Delivery, OrderCreated
 from shopstack.errors import ShopError, forbidden, not_found
 from shopstack.orders import store
@@ -15,6 +17,23 @@ from shopstack.orders.eventlog import EventLogUnavailable, log_order_created
 from shopstack.wire import money, rfc3339, to_decimal
 
 router = APIRouter()
+log = logging.getLogger("shopstack.orders")
+
+
+def _tenants_leak() -> bool:
+    """TEST-ONLY defect: ``SHOPSTACK_TEST_LEAK_TENANT_ORDERS=1`` forgets the tenant when orders
+    are read (user 7 of ``globex`` sees user 7 of ``acme``'s orders), so a test can prove the
+    tenant isolation notebook catches a leaking platform. The supervisor never stores
+    ``SHOPSTACK_TEST_*`` variables."""
+    leaking = os.environ.get("SHOPSTACK_TEST_LEAK_TENANT_ORDERS", "") == "1"
+    if leaking:
+        log.warning("TEST-ONLY defect armed: orders are read across tenants")
+    return leaking
+
+
+def _owner(caller: Caller) -> tuple[str | None, int]:
+    """Whose orders a caller reads: (tenant, user); the tenant is None under the leak defect."""
+    return (None if _tenants_leak() else caller.tenant_id), caller.user_id
 
 
 def order_body(row: dict[str, Any]) -> dict[str, Any]:
@@ -46,7 +65,8 @@ def list_orders(
     caller: CurrentCaller,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> dict[str, Any]:
-    rows = store.list_for_user(request.app.state.engine, caller, limit=limit)
+    tenant_id, user_id = _owner(caller)
+    rows = store.list_for_user(request.app.state.engine, user_id, tenant_id=tenant_id, limit=limit)
     return {"orders": [order_body(row) for row in rows]}
 
 
@@ -55,7 +75,8 @@ def get_order(order_id: str, request: Request, caller: CurrentCaller) -> dict[st
     row = store.get(request.app.state.engine, order_id)
     if row is None:
         raise not_found("order not found")
-    if (row["tenant_id"], row["user_id"]) != (caller.tenant_id, caller.user_id):
+    tenant_id, user_id = _owner(caller)
+    if row["user_id"] != user_id or tenant_id not in (None, row["tenant_id"]):
         raise forbidden()  # another user's, or another tenant's
     return order_body(row)
 

@@ -9,7 +9,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from shopstack import inbox
-from shopstack.caller import Caller
 from shopstack.contracts import CheckoutCompleted
 from shopstack.db import write_transaction
 from shopstack.orders.domain import order_from_completed
@@ -39,13 +38,16 @@ def apply_completed(engine: Engine, event_id: str, event: CheckoutCompleted) -> 
     return "applied" if exists is None else "duplicate"
 
 
-def list_for_user(engine: Engine, user: Caller, *, limit: int = 100) -> list[dict[str, Any]]:
+def list_for_user(
+    engine: Engine, user_id: int, *, tenant_id: str | None, limit: int = 100
+) -> list[dict[str, Any]]:
+    """A user's orders in a tenant, newest first (``tenant_id`` None: every tenant's)."""
+    query = select(orders).where(orders.c.user_id == user_id)
+    if tenant_id is not None:
+        query = query.where(orders.c.tenant_id == tenant_id)
     with engine.connect() as conn:
         rows = conn.execute(
-            select(orders)
-            .where(orders.c.tenant_id == user.tenant_id, orders.c.user_id == user.user_id)
-            .order_by(orders.c.created_at.desc(), orders.c.id.desc())
-            .limit(limit)
+            query.order_by(orders.c.created_at.desc(), orders.c.id.desc()).limit(limit)
         ).mappings()
         return [dict(row) for row in rows]
 
