@@ -29,17 +29,26 @@ import signal
 import sys
 
 # CPU seconds to import, measured here (docs/runner.md): ipykernel and IPython 0.29, the
-# library's session with httpx 0.24 (a first request needs them); pandas 0.26 and SQLAlchemy
-# 0.20 (a first database query). The first kernel is forked as soon as the first group is
-# in; the second group is imported while that kernel runs its notebook.
+# library's session with httpx 0.24; a first request adds httpx's transport (httpcore, anyio,
+# h11, certifi) and, when params name an OpenAPI document, phasebook.openapi with jsonschema
+# (1.6 s, most of it rfc3987_syntax's grammar): 2.1 CPU s of a one-request notebook, 0.01
+# once imported here. pandas 0.26 and SQLAlchemy 0.20 (a first database query) follow the
+# first fork, so the first kernel is not kept waiting for them.
 PRE_IMPORTS = (
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
     "ipykernel.zmqshell",
     "phasebook",
     "phasebook.sessions",
+    "httpx._transports.default",
+    "httpcore",
+    "anyio",
+    "h11",
+    "certifi",
+    "phasebook.openapi",
+    "jsonschema",
 )
-LATER_IMPORTS = ("pandas", "sqlalchemy")
+LATER_IMPORTS = ("pandas", "sqlalchemy", "sqlite3")
 HIST_FILE_ARG = "--HistoryManager.hist_file=:memory:"  # what nbclient passes to ipykernel
 
 
