@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine
 from shopstack.db import open_service_database
 from shopstack.errors import install_error_handlers
 from shopstack.metrics import MetricsAndRequestId, metrics_response
-from shopstack.runtime_config.watcher import following_config
+from shopstack.runtime_config.follow import following_config
 from shopstack.settings import Settings, get_settings
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]

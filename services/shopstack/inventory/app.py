@@ -14,7 +14,7 @@ from shopstack.inventory.expiry import expire_forever
 from shopstack.inventory.routes import router
 from shopstack.inventory.stock import seed_if_empty
 from shopstack.inventory.tables import metadata
-from shopstack.runtime_config.watcher import following_config
+from shopstack.runtime_config.follow import following_config
 from shopstack.settings import get_settings
 from shopstack.webapp import create_service_app
 

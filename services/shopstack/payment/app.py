@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from shopstack.db import open_service_database
 from shopstack.payment.routes import router
 from shopstack.payment.tables import metadata
-from shopstack.runtime_config.watcher import following_config
+from shopstack.runtime_config.follow import following_config
 from shopstack.settings import get_settings
 from shopstack.webapp import create_service_app
 

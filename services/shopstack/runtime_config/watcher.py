@@ -9,19 +9,16 @@ one version (a checkout in flight) finishes under it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import inspect
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 
 from shopstack.runtime_config import store
-from shopstack.runtime_config.schema import defaults
 from shopstack.runtime_config.store import Version
-from shopstack.settings import Settings
 
 log = logging.getLogger("shopstack.config")
 
@@ -85,18 +82,3 @@ class RuntimeConfig:
                 await self.refresh()
             except Exception:
                 log.exception("%s: reading the configuration failed", self.service)
-
-
-@contextlib.asynccontextmanager
-async def following_config(app: Any, settings: Settings, service: str) -> AsyncIterator[None]:
-    """While the block runs: ``app.state.config`` follows the configuration database."""
-    engine = store.open_config_database(settings)
-    app.state.config = RuntimeConfig(engine, defaults(settings), service=service)
-    watcher = asyncio.create_task(app.state.config.watch_forever())
-    try:
-        yield
-    finally:
-        watcher.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await watcher
-        engine.dispose()
