@@ -47,7 +47,7 @@ def test_outage_notebook_fails_on_the_compensation_checks_when_release_is_disabl
     failures = _failures_by_test_id(out / "junit.xml")
     assert failures["O.1"] is None  # the 503 after retries is still right
     assert "reservation compensated" in failures["O.2"]
-    assert 'expected "RELEASED", got "RESERVED"' in failures["O.2"]
+    assert "expected 'RELEASED', got 'RESERVED'" in failures["O.2"]
     assert "stock unchanged" in failures["O.2"]
     index = (out / "index.html").read_text()
     assert "O.2" in index and "reservation compensated" in index

@@ -75,8 +75,11 @@ class Zygote:
             line = self.proc.stdout.readline()  # type: ignore[union-attr]
             if not line:
                 raise RuntimeError(f"kernel zygote exited with code {self.proc.wait()}")
-            answer = json.loads(line)
-            if "pid" in answer:
+            try:
+                answer = json.loads(line)
+            except ValueError:
+                continue  # not an answer: something the zygote imported printed to stdout
+            if isinstance(answer, dict) and "pid" in answer:
                 return int(answer["pid"])
 
     def stop(self) -> None:
