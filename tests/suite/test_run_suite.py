@@ -99,7 +99,13 @@ def test_results_json_reads_back_each_notebook(full_run) -> None:
         "03_crash": "error",
     }
     assert by_name["03_crash"]["error"]["ename"] == "KeyError"
-    assert by_name["02_fail"]["summary"] == {"passed": 1, "failed": 1, "skipped": 0, "xfail": 0, "xpass": 0}
+    assert by_name["02_fail"]["summary"] == {
+        "passed": 1,
+        "failed": 1,
+        "skipped": 0,
+        "xfail": 0,
+        "xpass": 0,
+    }
     endpoints = {(e["method"], e["path"]): e["count"] for e in doc["latency"]}
     assert endpoints[("GET", "/api/v1/products/{id}")] == 2
     assert doc["run"]["params_file"].endswith("suite.yaml")
