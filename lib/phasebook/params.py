@@ -155,6 +155,8 @@ def load_params(
     environ = os.environ if environ is None else environ
     root = find_repo_root(cwd)
     file = params_path(environ, root, path)
+    if file.is_file():  # the repository the params file lives in (a lab copy runs elsewhere)
+        root = find_repo_root(file.parent)
     source = display_name(file, root)
     raw = _read_yaml(file, source)
     reader = _Reader(source, environ)
