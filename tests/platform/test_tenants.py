@@ -102,6 +102,40 @@ def test_the_same_user_id_in_two_tenants_has_two_carts(shop):
     assert rows == [{"tenant_id": "acme"}]
 
 
+def test_cart_changes_in_one_tenant_leave_the_other_alone(shop):
+    user = new_user()
+    add(shop, user, "acme", 1, 2)
+    add(shop, user, "globex", 1, 5)
+    changed = shop.http.put(
+        "/api/v1/cart/items/1", json={"quantity": 9}, headers=who(user, "globex")
+    )
+    assert changed.status_code == 200
+    removed = shop.http.delete("/api/v1/cart/items/1", headers=who(user, "globex"))
+    assert removed.status_code == 200 and removed.json()["items"] == []
+    missing = shop.http.put(
+        "/api/v1/cart/items/1", json={"quantity": 3}, headers=who(user, "globex")
+    )
+    assert missing.status_code == 404
+    acme = shop.http.get("/api/v1/cart", headers=who(user, "acme")).json()
+    assert [(i["product_id"], i["quantity"]) for i in acme["items"]] == [(1, 2)]
+
+
+def test_client_events_and_their_sequences_are_per_tenant(shop):
+    user = new_user()
+    event = {"type": "tenant.probe", "aggregate_id": "ledger-1", "payload": {"n": 1}}
+    published = {
+        tenant: shop.http.post("/api/v1/events", json=event, headers=who(user, tenant))
+        for tenant in ("acme", "globex")
+    }
+    assert [r.status_code for r in published.values()] == [201, 201]
+    assert [r.json()["sequence"] for r in published.values()] == [1, 1]  # two aggregates
+    assert [r.json()["tenant_id"] for r in published.values()] == ["acme", "globex"]
+    seen = shop.http.get(
+        "/api/v1/events", params={"type": "tenant.probe"}, headers=who(user, "acme")
+    ).json()["events"]
+    assert [e["id"] for e in seen] == [published["acme"].json()["id"]]
+
+
 def test_each_tenant_lists_only_its_own_orders_and_events(shop, bought):
     user, result = bought
     for tenant, other in (("acme", "globex"), ("globex", "acme")):
