@@ -40,7 +40,9 @@ E2E_MODULES = frozenset(
     {
         "tests/apps/test_conduit.py",
         "tests/lib/test_cells.py",
+        "tests/lib/test_cells_kernel.py",
         "tests/lib/test_control.py",
+        "tests/lib/test_kernel_output.py",
         "tests/lib/test_load_headless.py",
         "tests/lib/test_load_run.py",
         "tests/lib/test_tracebacks.py",
@@ -54,9 +56,10 @@ E2E_MODULES = frozenset(
         "tests/runner/test_cli_errors.py",
         "tests/runner/test_cli_parameters.py",
         "tests/runner/test_runner_embedded.py",
+        "tests/runner/test_runner_pool.py",
     }
 )
-E2E_DIRS = ("tests/suite/", "tests/notebooks/")
+E2E_DIRS = ("tests/suite/", "tests/notebooks/", "tests/lab/", "tests/report_browser/")
 E2E_FIXTURES = frozenset({"platform"})
 INTEGRATION_FIXTURES = frozenset({"settings", "postgres_url", "redis_url"})
 TIERS = ("unit", "integration", "e2e")
