@@ -18,6 +18,33 @@ SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie",
 _SECRET_WORDS = ("token", "secret", "password", "passwd", "api_key", "apikey", "credential")
 
 
+CREDENTIAL_KEYS = frozenset(
+    {
+        "token",
+        "access_token",
+        "refresh_token",
+        "id_token",
+        "auth_token",
+        "session_token",
+        "bearer_token",
+        "jwt",
+        "api_key",
+        "apikey",
+        "secret",
+        "client_secret",
+        "session",
+        "sessionid",
+        "session_id",
+    }
+)
+
+
+def is_credential_key(name: str) -> bool:
+    """True for a JSON key whose string value is a credential (``token``, ``password``…)."""
+    lowered = name.lower().replace("-", "_")
+    return lowered in CREDENTIAL_KEYS or "password" in lowered or "passwd" in lowered
+
+
 def is_secret_name(name: str) -> bool:
     """True when a field or variable name says it holds a secret (token, password, api_key…)."""
     lowered = name.lower()
@@ -42,11 +69,13 @@ class Redactor:
         self._pattern = re.compile("|".join(re.escape(s) for s in ordered))
 
     def register_fields(self, obj: object) -> None:
-        """Register every string under a secret-named key of a JSON-like value (recursively):
-        the token of a sign-up answer, the password of a request body."""
+        """Register every credential a JSON-like value carries (recursively): a string under a
+        key named like :data:`CREDENTIAL_KEYS` (``token``, ``access_token``, ``password``…),
+        e.g. the token of a sign-up answer or the password of a request body. Keys that merely
+        contain "token" (``payment_token: tok_visa``, a card test token) are not credentials."""
         if isinstance(obj, Mapping):
             for key, value in obj.items():
-                if isinstance(value, str) and is_secret_name(str(key)):
+                if isinstance(value, str) and is_credential_key(str(key)):
                     if len(value) >= MIN_FIELD_SECRET:
                         self.register(value)
                 else:

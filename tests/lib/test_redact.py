@@ -52,3 +52,17 @@ def test_empty_secrets_are_ignored():
 def test_secret_names_are_recognised():
     assert is_secret_name("jwt_secret") and is_secret_name("ADMIN_TOKEN")
     assert is_secret_name("db_password") and not is_secret_name("base_url")
+
+
+def test_credentials_in_bodies_are_registered_but_card_test_tokens_are_not():
+    red = Redactor()
+    red.register_fields(
+        {
+            "user": {"token": "eyJ.header-payload.sig", "password": "pw-0123456"},
+            "payment_token": "tok_visa",
+            "items": [{"access_token": "at-0123456789"}],
+            "token_type": "Bearer",
+        }
+    )
+    assert {"eyJ.header-payload.sig", "pw-0123456", "at-0123456789"} <= red._secrets
+    assert "tok_visa" not in red and "Bearer" not in red
