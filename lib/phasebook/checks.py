@@ -6,6 +6,10 @@ declared with ``xfail="reason"`` a failed check is recorded as ``xfail`` (shown,
 not a failure of the run). Every check
 returns an :class:`Outcome`, truthy when it passed, so a notebook can skip dependent steps
 (``if s.checks.status(r, 200): ...``).
+
+One argument order for every check that takes a name: ``(name, actual, expected)``, as the
+plan reads ("total_price is 2599.98"). ``status`` and ``changed`` name themselves from the
+response or the diff.
 """
 
 from __future__ import annotations
@@ -126,12 +130,10 @@ class Checks:
         ok = compare.equal(actual, expected)
         return self._record(name, ok, expected, actual, _expectation(name, ok, expected, actual))
 
-    def json_path(
-        self, source: Any, path: str, expected: Any, *, name: str | None = None
-    ) -> Outcome:
+    def json_path(self, name: str, source: Any, path: str, expected: Any) -> Outcome:
         """The value at ``path`` (e.g. ``items[0].quantity``) in a response or object."""
         data = _data(source)
-        label = name or path
+        label = name
         try:
             actual = jsonpath.resolve(data, path)
         except jsonpath.PathNotFound as exc:
@@ -139,9 +141,7 @@ class Checks:
         ok = compare.equal(actual, expected)
         return self._record(label, ok, expected, actual, _expectation(label, ok, expected, actual))
 
-    def subset(
-        self, actual: Any, expected: Any, *, name: str = "subset", contains: bool = False
-    ) -> Outcome:
+    def subset(self, name: str, actual: Any, expected: Any, *, contains: bool = False) -> Outcome:
         """``expected`` is contained in ``actual`` (dict keys recursively; lists element-wise,
         or with ``contains=True`` each expected element matches some actual element)."""
         data = _data(actual)
@@ -149,12 +149,12 @@ class Checks:
         message = f"{name}: matches" if not problems else f"{name}: " + "; ".join(problems[:5])
         return self._record(name, not problems, expected, data, message)
 
-    def money(self, actual: Any, expected: Any, *, name: str = "amount") -> Outcome:
+    def money(self, name: str, actual: Any, expected: Any) -> Outcome:
         """Amounts equal within 0.005 (compared as Decimal)."""
         ok = compare.money_equal(actual, expected)
         return self._record(name, ok, expected, actual, _expectation(name, ok, expected, actual))
 
-    def length(self, obj: Any, n: int, *, name: str = "length") -> Outcome:
+    def length(self, name: str, obj: Any, n: int) -> Outcome:
         """``len(obj) == n``."""
         try:
             actual = len(obj)
@@ -164,7 +164,7 @@ class Checks:
         message = f"{name} == {n}" if ok else f"{name}: expected {n} items, got {actual}"
         return self._record(name, ok, n, actual, message)
 
-    def unique(self, seq: Iterable[Any], *, name: str = "unique") -> Outcome:
+    def unique(self, name: str, seq: Iterable[Any]) -> Outcome:
         """No value appears twice in ``seq``."""
         values = list(seq)
         seen: set[str] = set()
@@ -180,7 +180,7 @@ class Checks:
         )
         return self._record(name, ok, "no duplicates", duplicates or len(values), message)
 
-    def one_of(self, actual: Any, options: Iterable[Any], *, name: str = "value") -> Outcome:
+    def one_of(self, name: str, actual: Any, options: Iterable[Any]) -> Outcome:
         """``actual`` equals one of ``options``."""
         choices = list(options)
         ok = any(compare.equal(actual, option) for option in choices)
@@ -201,7 +201,7 @@ class Checks:
         """Record a failed check found by other means (a contract violation, a lost event)."""
         return self._record(name, False, expected, actual, f"{name}: {message}")
 
-    def matches(self, actual: Any, regex: str, *, name: str = "value") -> Outcome:
+    def matches(self, name: str, actual: Any, regex: str) -> Outcome:
         """The whole of ``str(actual)`` matches ``regex``."""
         ok = actual is not None and re.fullmatch(regex, str(actual)) is not None
         message = (
@@ -225,7 +225,7 @@ class Checks:
             message += f", expected {wanted.get('from', '…')!r} → {wanted.get('to', '…')!r}"
         return self._record(name, ok, wanted or "a change", actual, message)
 
-    def unchanged(self, diff: Any, *, name: str = "unchanged") -> Outcome:
+    def unchanged(self, name: str, diff: Any) -> Outcome:
         """A snapshot diff is empty (no row added, removed or changed)."""
         ok = diff.empty
         return self._record(name, ok, "no changes", diff.describe(), f"{name}: {diff.describe()}")

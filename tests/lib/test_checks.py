@@ -71,32 +71,32 @@ def test_equal_compares_decimal_and_float_and_payload_is_json_safe(checks, shown
 
 
 def test_json_path_reads_into_a_response(checks):
-    assert checks.json_path(response(), "items[0].quantity", 2)
-    assert not checks.json_path(response(), "items[1].quantity", 2)
+    assert checks.json_path("items[0].quantity", response(), "items[0].quantity", 2)
+    assert not checks.json_path("items[1].quantity", response(), "items[1].quantity", 2)
     assert "items has 1 items, no [1]" in checks.results[-1].message
 
 
 def test_subset_reports_the_mismatching_path(checks):
-    assert checks.subset(response(), {"items": [{"product_id": 1}]})
-    assert not checks.subset(response(), {"items": [{"quantity": 3}]}, name="cart")
+    assert checks.subset("subset", response(), {"items": [{"product_id": 1}]})
+    assert not checks.subset("cart", response(), {"items": [{"quantity": 3}]})
     assert checks.results[-1].message == "cart: items[0].quantity: expected 3, got 2"
 
 
 def test_money_tolerates_float_noise(checks):
-    assert checks.money(2599.9800000000001, "2599.98", name="total")
-    assert not checks.money(2599.97, "2599.98", name="total")
+    assert checks.money("total", 2599.9800000000001, "2599.98")
+    assert not checks.money("total", 2599.97, "2599.98")
 
 
 def test_length_unique_one_of_true_matches(checks):
-    assert checks.length([1, 2, 3], 3)
-    assert not checks.length(None, 1)
-    assert checks.unique(["a", "b"])
-    assert not checks.unique(["a", "b", "a"])
+    assert checks.length("length", [1, 2, 3], 3)
+    assert not checks.length("length", None, 1)
+    assert checks.unique("unique", ["a", "b"])
+    assert not checks.unique("unique", ["a", "b", "a"])
     assert "duplicates ['a']" in checks.results[-1].message
-    assert checks.one_of("FAILED", ["COMPLETED", "FAILED"], name="status")
+    assert checks.one_of("status", "FAILED", ["COMPLETED", "FAILED"])
     assert not checks.true("consistent", False, "stock never negative")
-    assert checks.matches("0b7e6c1e", r"[0-9a-f]{8}")
-    assert not checks.matches("x0b7e6c1e", r"[0-9a-f]{8}")
+    assert checks.matches("value", "0b7e6c1e", r"[0-9a-f]{8}")
+    assert not checks.matches("value", "x0b7e6c1e", r"[0-9a-f]{8}")
 
 
 def test_skip_is_recorded_as_skipped_not_failed(checks, shown):

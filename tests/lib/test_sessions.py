@@ -55,7 +55,7 @@ def test_jwt_secret_and_tokens_appear_nowhere(make_session, shown):
     token = s.auth.token(s.user)
     s.checks.status(response, 200)
     s.checks.equal("seen_auth", response.json["seen_auth"], f"Bearer {token}")
-    s.checks.subset(response, {"seen_auth": SECRET})
+    s.checks.subset("subset", response, {"seen_auth": SECRET})
     s.admin.create_product("Scarce", 1.0, stock=5)
     written = json.dumps(s.results())
     with pytest.raises(ChecksFailed):

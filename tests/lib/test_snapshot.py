@@ -74,5 +74,5 @@ def test_snapshot_from_database_and_changed_check(tmp_path, shown):
     result = diff(before, after)
     assert checks.changed(result, 1, "quantity", from_=100, to=98)
     assert not checks.changed(result, 1, "quantity", to=97)
-    assert not checks.unchanged(result)
+    assert not checks.unchanged("unchanged", result)
     assert checks.results[0].message == "quantity[1]: 100 → 98"
