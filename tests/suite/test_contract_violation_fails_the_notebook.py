@@ -8,16 +8,13 @@ fail, and the failure must name the schema path.
 
 from __future__ import annotations
 
-import os
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
-from suite_cli import run_phasebook
+from suite_cli import run_with_defect
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("phasebook-suite")]
 
-REPO = Path(__file__).resolve().parents[2]
 SCHEMA_PATH = (
     "#/paths/~1api~1v1~1cart/get/responses/200/content/application~1json/schema"
     "/properties/total_price"
@@ -25,11 +22,8 @@ SCHEMA_PATH = (
 
 
 def test_cart_notebook_fails_on_the_contract_check_naming_the_schema_path(tmp_path):
-    env = {**os.environ, "SHOPSTACK_TEST_BREAK_CONTRACT": "1"}
     out = tmp_path / "run"
-    result = run_phasebook(
-        "--embedded", "-k", "03_cart", "--out", str(out), env=env, cwd=REPO, timeout=300
-    )
+    result = run_with_defect("03_cart", {"SHOPSTACK_TEST_BREAK_CONTRACT": "1"}, out)
     assert result.returncode == 1, result.stdout + result.stderr
     failures = [
         failure.get("message") or ""

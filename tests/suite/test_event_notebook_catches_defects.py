@@ -8,43 +8,17 @@ while the concurrency (T.2) and large-batch (T.3) tests still pass.
 
 from __future__ import annotations
 
-import os
-import xml.etree.ElementTree as ET
-from pathlib import Path
-
 import pytest
-from suite_cli import run_phasebook
+from suite_cli import failures_by_test_id, run_with_defect
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("phasebook-suite")]
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-def _failures_by_test_id(junit: Path) -> dict[str, str | None]:
-    cases = ET.parse(junit).getroot().iter("testcase")
-    return {
-        case.get("name").split()[0]: (
-            case.find("failure").get("message") if case.find("failure") is not None else None
-        )
-        for case in cases
-    }
-
 
 def test_transactions_notebook_fails_on_the_batch_check_when_batches_are_not_atomic(tmp_path):
-    env = {**os.environ, "SHOPSTACK_TEST_NONATOMIC_BATCH": "1"}
     out = tmp_path / "run"
-    result = run_phasebook(
-        "--embedded",
-        "-k",
-        "32_event_transactions",
-        "--out",
-        str(out),
-        env=env,
-        cwd=REPO,
-        timeout=300,
-    )
+    result = run_with_defect("32_event_transactions", {"SHOPSTACK_TEST_NONATOMIC_BATCH": "1"}, out)
     assert result.returncode == 1, result.stdout + result.stderr
-    failures = _failures_by_test_id(out / "junit.xml")
+    failures = failures_by_test_id(out / "junit.xml")
     assert "events table unchanged" in failures["T.1"]
     assert failures["T.2"] is None
     assert failures["T.3"] is None

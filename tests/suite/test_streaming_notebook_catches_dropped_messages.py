@@ -8,36 +8,17 @@ messages) and S.3 (replay, then one live message) still pass.
 
 from __future__ import annotations
 
-import os
-import xml.etree.ElementTree as ET
-from pathlib import Path
-
 import pytest
-from suite_cli import run_phasebook
+from suite_cli import failures_by_test_id, run_with_defect
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("phasebook-suite")]
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-def _failures_by_test_id(junit: Path) -> dict[str, str | None]:
-    cases = ET.parse(junit).getroot().iter("testcase")
-    return {
-        case.get("name").split()[0]: (
-            case.find("failure").get("message") if case.find("failure") is not None else None
-        )
-        for case in cases
-    }
-
 
 def test_streaming_notebook_fails_on_the_per_client_count_when_messages_are_dropped(tmp_path):
-    env = {**os.environ, "SHOPSTACK_TEST_DROP_STREAM": "3"}
     out = tmp_path / "run"
-    result = run_phasebook(
-        "--embedded", "-k", "34_event_streaming", "--out", str(out), env=env, cwd=REPO, timeout=300
-    )
+    result = run_with_defect("34_event_streaming", {"SHOPSTACK_TEST_DROP_STREAM": "3"}, out)
     assert result.returncode == 1, result.stdout + result.stderr
-    failures = _failures_by_test_id(out / "junit.xml")
+    failures = failures_by_test_id(out / "junit.xml")
     assert "events per client" in failures["S.2"]
     assert failures["S.1"] is None
     assert failures["S.3"] is None

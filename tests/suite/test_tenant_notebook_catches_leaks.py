@@ -9,43 +9,17 @@ reading it (S7.3) answers 200 instead of 403 forbidden.
 
 from __future__ import annotations
 
-import os
-import xml.etree.ElementTree as ET
-from pathlib import Path
-
 import pytest
-from suite_cli import run_phasebook
+from suite_cli import failures_by_test_id, run_with_defect
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("phasebook-suite")]
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-def _failures_by_test_id(junit: Path) -> dict[str, str | None]:
-    cases = ET.parse(junit).getroot().iter("testcase")
-    return {
-        case.get("name").split()[0]: (
-            case.find("failure").get("message") if case.find("failure") is not None else None
-        )
-        for case in cases
-    }
-
 
 def test_tenant_notebook_fails_on_the_isolation_checks_when_orders_leak(tmp_path):
-    env = {**os.environ, "SHOPSTACK_TEST_LEAK_TENANT_ORDERS": "1"}
     out = tmp_path / "run"
-    result = run_phasebook(
-        "--embedded",
-        "-k",
-        "45_tenant_isolation",
-        "--out",
-        str(out),
-        env=env,
-        cwd=REPO,
-        timeout=300,
-    )
+    result = run_with_defect("45_tenant_isolation", {"SHOPSTACK_TEST_LEAK_TENANT_ORDERS": "1"}, out)
     assert result.returncode == 1, result.stdout + result.stderr
-    failures = _failures_by_test_id(out / "junit.xml")
+    failures = failures_by_test_id(out / "junit.xml")
     assert failures["S7.1"] is None  # carts are not read through the orders service
     assert "acme's orders" in failures["S7.2"]
     assert "globex's orders" in failures["S7.2"]
