@@ -37,6 +37,7 @@ seen = {
     "env": {k: v for k, v in os.environ.items() if k not in VOLATILE},
     "main": sys.modules["__main__"].__name__,
     "executable": sys.executable,
+    "pandas_max_columns": __import__("pandas").get_option("display.max_columns"),
 }
 print(json.dumps(seen))"""
 PID = "import os, random\nprint(json.dumps({'pid': os.getpid(), 'random': random.random()}))"
@@ -94,8 +95,11 @@ def test_pooled_kernel_shows_a_notebook_what_a_fresh_kernel_shows(tmp_path: Path
     papermill.execute_notebook(
         str(notebook), str(fresh), cwd=str(tmp_path), progress_bar=False, kernel_name="python3"
     )
+    # the second kernel of a pool: the zygote has imported pandas & co. by then
+    assert _run(pool, notebook, tmp_path / "warm.ipynb").error is None
     assert _run(pool, notebook, pooled).error is None
     assert _printed(pooled, 1) == _printed(fresh, 1)
+    assert _printed(pooled, 1)["pandas_max_columns"] == 20
     assert _counts(pooled) == _counts(fresh) == [1, 2]
     names = ["In", "Out", "VOLATILE", "exit", "get_ipython", "json", "open", "os", "quit"]
     assert _printed(pooled, 1)["user_names"] == [*names, "random", "sys", "x"]

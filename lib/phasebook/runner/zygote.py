@@ -76,6 +76,7 @@ def become_kernel(connection_file: str, launcher: str) -> None:
         os.close(devnull)
         os.environ["JPY_PARENT_PID"] = str(os.getppid())
         _reseed_numpy()
+        _pandas_as_imported_in_a_kernel()
         from ipykernel import kernelapp
 
         sys.argv = [launcher, "-f", connection_file, HIST_FILE_ARG]
@@ -91,6 +92,22 @@ def become_kernel(connection_file: str, launcher: str) -> None:
         traceback.print_exc()
     finally:
         os._exit(code)
+
+
+def _pandas_as_imported_in_a_kernel() -> None:
+    """pandas picks ``display.max_columns`` at import: 0 (fit the terminal) outside a kernel,
+    20 inside one. The zygote imported it outside any kernel: give the child the kernel's
+    value, current and default, so a DataFrame shows as it would in a fresh kernel."""
+    if "pandas" not in sys.modules:
+        return
+    try:
+        from pandas._config import config
+
+        option = config._registered_options["display.max_columns"]
+        config._registered_options["display.max_columns"] = option._replace(defval=20)
+        config.set_option("display.max_columns", 20)
+    except (ImportError, KeyError, AttributeError):  # another pandas: leave it as it is
+        pass
 
 
 def _reseed_numpy() -> None:
