@@ -155,8 +155,9 @@ def load_params(
     environ = os.environ if environ is None else environ
     root = find_repo_root(cwd)
     file = params_path(environ, root, path)
-    if file.is_file():  # the repository the params file lives in (a lab copy runs elsewhere)
-        root = find_repo_root(file.parent)
+    owner = find_repo_root(file.parent) if file.is_file() else root
+    if (owner / "pyproject.toml").is_file():  # the repository the params file lives in
+        root = owner  # (a lab working copy runs outside it)
     source = display_name(file, root)
     raw = _read_yaml(file, source)
     reader = _Reader(source, environ)
