@@ -131,3 +131,16 @@ def test_notebook_without_kernelspec_runs_on_the_current_python(tmp_path: Path, 
 def test_only_this_interpreters_plain_ipykernel_is_forked() -> None:
     assert forkable("python3")
     assert not forkable("no-such-kernel")
+
+
+def test_a_kernel_that_never_started_is_retried_on_a_launched_kernel():
+    from phasebook.runner.worker import _kernel_never_started
+
+    died = {
+        "cell_index": None,
+        "ename": "RuntimeError",
+        "evalue": "Kernel died before replying to kernel_info",
+    }
+    assert _kernel_never_started({"error": died})
+    assert not _kernel_never_started({"error": {**died, "cell_index": 3}})  # a cell ran
+    assert not _kernel_never_started({"error": None})

@@ -86,9 +86,25 @@ def _run_one(spec: dict, slot: KernelSlot, stdout) -> None:  # noqa: ANN001 - a 
     key = KernelKey.from_spec({**spec, "kernel_name": kernel_name(spec)})
     km = slot.take(key)
     outcome = execute(spec, km)
+    if _kernel_never_started(outcome):  # no cell ran: run it once more on a launched kernel
+        print(
+            f"phasebook worker: pooled kernel failed to start ({outcome['error']['evalue']});"
+            " running the notebook on a freshly launched kernel",
+            file=sys.stderr,
+            flush=True,
+        )
+        outcome = execute(spec)
     Path(spec["outcome_path"]).write_text(json.dumps(outcome), encoding="utf-8")
     print(DONE, file=stdout, flush=True)
     slot.release(km, key)  # shut this kernel down, fork the next one
+
+
+def _kernel_never_started(outcome: dict) -> bool:
+    """True when the kernel died or hung before the first cell (nothing of the notebook ran)."""
+    error = outcome.get("error") or {}
+    text = str(error.get("evalue", ""))
+    starting = "kernel_info" in text or "Kernel didn't respond" in text
+    return error.get("cell_index") is None and starting
 
 
 def main(argv: list[str] | None = None) -> int:
