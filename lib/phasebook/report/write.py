@@ -8,7 +8,7 @@ from pathlib import Path
 from phasebook.report.history import DEFAULT_RUNS, key_endpoints, read_runs, summarize
 from phasebook.report.index_html import index_html
 from phasebook.report.junit import junit_xml
-from phasebook.report.notebook_html import notebook_html
+from phasebook.report.notebook_html import notebook_html, write_notebook_css
 from phasebook.report.results import NotebookResult
 from phasebook.report.run import RunInfo, results_document
 from phasebook.report.scrub import Scrubber
@@ -35,4 +35,5 @@ def write_run_report(
     scrubber.write_text(paths["index.html"], page)
     scrubber.write_text(paths["junit.xml"], junit_xml(results, timestamp=run.started_at))
     scrubber.write_json(paths["results.json"], document)
+    paths["notebook.css"] = write_notebook_css(out_dir)
     return paths
