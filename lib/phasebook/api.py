@@ -322,7 +322,7 @@ class ApiClient:
         else:
             error = PlatformUnreachable(
                 f"{request.method} {url} failed: {type(exc).__name__}: {cause} — "
-                "the service may have stopped mid-request; check `shopstack status`"
+                "the service may have stopped mid-request; check that the platform is up"
             )
         error.add_note(f"caused by {type(exc).__name__}: {cause}")
         return error

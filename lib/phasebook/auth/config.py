@@ -150,7 +150,7 @@ def _jwt(get: Get, fail: Fail) -> JwtConfig:
     if algorithm.startswith("HS") and not secret:
         raise fail(
             "auth.jwt_secret",
-            "required when auth.mode is jwt — export SHOPSTACK_JWT_SECRET or set the field",
+            "required when auth.mode is jwt — set it from the platform's secret (${JWT_SECRET})",
         )
     if not algorithm.startswith("HS") and not private_key:
         raise fail("auth.jwt.private_key", f"required for {algorithm} (a PEM key from ${{ENV}})")
