@@ -54,11 +54,13 @@ def user_id_from(raw: str | None) -> int:
     return user_id
 
 
-def caller_id(x_user_id: Annotated[str | None, Header(include_in_schema=False)] = None) -> int:
+async def caller_id(
+    x_user_id: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> int:
     return user_id_from(x_user_id)
 
 
-def caller(
+async def caller(
     x_user_id: Annotated[str | None, Header(include_in_schema=False)] = None,
     x_tenant_id: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Caller:

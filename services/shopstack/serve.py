@@ -24,12 +24,24 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _skip_unused_record_fields() -> None:
+    """Every request writes call-log lines (``shopstack.calls``); the format above uses none of
+    the caller's file, thread or process, so records skip collecting them (the logging HOWTO's
+    "Optimization" section): about half the cost of a line, measured 22.7 -> 11.3 us."""
+    logging._srcfile = None  # noqa: SLF001 - the documented switch for findCaller
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
+    logging.logAsyncioTasks = False
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     logging.basicConfig(
         level=logging.INFO,
         format=f"%(asctime)s {args.service} %(levelname)s %(name)s: %(message)s",
     )
+    _skip_unused_record_fields()
     try:
         get_settings()
     except SettingsError as exc:

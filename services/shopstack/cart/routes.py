@@ -15,7 +15,7 @@ from shopstack.contracts import CheckoutCompleted, Delivery
 router = APIRouter(tags=["cart"])
 
 
-def _service(request: Request) -> CartService:
+async def _service(request: Request) -> CartService:
     return request.app.state.cart
 
 

@@ -17,7 +17,7 @@ from shopstack.wire import to_decimal
 router = APIRouter(tags=["catalog"])
 
 
-def _catalog(request: Request) -> Catalog:
+async def _catalog(request: Request) -> Catalog:
     return request.app.state.catalog
 
 

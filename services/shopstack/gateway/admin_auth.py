@@ -11,7 +11,7 @@ from shopstack.errors import ShopError, forbidden, unauthorized
 from shopstack.settings import get_settings
 
 
-def require_admin(
+async def require_admin(
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> None:
     expected = get_settings().admin_token

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from shopstack.downstream import Downstream
 
 
-def downstream(request: Request) -> Downstream:
+async def downstream(request: Request) -> Downstream:
     return request.app.state.downstream
 
 

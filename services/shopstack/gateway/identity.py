@@ -65,7 +65,7 @@ def resolve_caller(
     return Caller(tenant_from(x_tenant_id), _mock_user(x_user_id))
 
 
-def current_user(
+async def current_user(
     x_user_id: Annotated[str | None, Header(include_in_schema=False)] = None,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
     x_tenant_id: Annotated[str | None, Header(include_in_schema=False)] = None,
@@ -76,7 +76,7 @@ def current_user(
     ).user_id
 
 
-def current_user_in_tenant(
+async def current_user_in_tenant(
     request: Request,
     x_user_id: Annotated[str | None, Header(include_in_schema=False)] = None,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
