@@ -52,6 +52,7 @@ SCHEMA: dict = {
         "value": _STR,
         "token": _STR,
         "default_user": _STR,
+        "headers": _FREE,
         "jwt": {
             "secret": _STR,
             "private_key": _STR,
@@ -348,6 +349,11 @@ def _auth_secrets(auth: AuthConfig) -> set[str | None]:
         found |= {auth.jwt.secret, auth.jwt.private_key}
     if auth.oauth2:
         found.add(auth.oauth2.client_secret)
+    found |= {
+        value
+        for name, value in auth.headers.items()
+        if "{" not in value and (is_secret_name(name.replace("-", "_")) or name.lower() == "cookie")
+    }
     return found
 
 

@@ -227,3 +227,41 @@ def test_persona_missing_a_template_field_says_which():
     cfg = config(mode="jwt", **{"jwt.secret": "s" * 32, "jwt.claim": "sub", "jwt.field": "name"})
     with pytest.raises(ConfigError, match="persona 'bob' has no field 'name'"):
         build_provider(cfg, redactor=red).headers(Persona("bob", {"email": "b@x"}))
+
+
+def test_extra_headers_follow_the_persona_and_optional_fields_leave_them_out():
+    cfg = config(headers={"X-Tenant-Id": "{tenant?}", "X-Client": "phasebook"})
+    provider = build_provider(cfg, redactor=Redactor())
+    in_acme = Persona("acme 5", {"user_id": 5, "tenant": "acme"})
+    assert provider.headers(in_acme) == {
+        "X-User-Id": "5",
+        "X-Tenant-Id": "acme",
+        "X-Client": "phasebook",
+    }
+    assert provider.headers(Persona.numeric(5)) == {"X-User-Id": "5", "X-Client": "phasebook"}
+    assert provider.headers(None) == {"X-Client": "phasebook"}
+
+
+def test_optional_jwt_claims_are_left_out_for_personas_without_the_field():
+    secret = "s" * 32
+    cfg = config(mode="jwt", **{"jwt.secret": secret, "jwt.claims": {"tenant_id": "{tenant?}"}})
+    provider = build_provider(cfg, redactor=Redactor())
+
+    def claims(persona):
+        token = provider.headers(persona)["Authorization"].removeprefix("Bearer ")
+        return jwt.decode(token, secret, algorithms=["HS256"])
+
+    assert claims(Persona("a", {"user_id": 3, "tenant": "globex"}))["tenant_id"] == "globex"
+    assert "tenant_id" not in claims(Persona.numeric(3))
+
+
+def test_a_misspelt_required_header_field_is_an_error_not_a_silent_omission():
+    provider = build_provider(config(headers={"X-Tenant-Id": "{tenat}"}), redactor=Redactor())
+    with pytest.raises(ConfigError, match="persona 'acme' has no field 'tenat'"):
+        provider.headers(Persona("acme", {"user_id": 1, "tenant": "acme"}))
+
+
+@pytest.mark.parametrize("headers", [["X-Tenant-Id"], {"X-Retry": {"n": 1}}, {"X-Flag": True}])
+def test_extra_headers_must_be_a_mapping_of_strings(headers):
+    with pytest.raises(ConfigError, match=r"auth\.headers"):
+        config(headers=headers)

@@ -46,6 +46,18 @@ def test_secrets_are_collected_for_redaction(write_params, repo):
     assert "s3cret-value" not in repr(params)
 
 
+def test_fixed_extra_headers_named_like_secrets_are_redacted_templates_are_not(write_params, repo):
+    text = (
+        "platform: {base_url: http://x}\n"
+        "auth:\n  mode: none\n  headers:\n"
+        "    X-Api-Key: ${API_KEY}\n    X-Tenant-Id: '{tenant?}'\n    X-Client: fixed-client\n"
+    )
+    params = load_params(write_params(text), environ={"API_KEY": "k-0987654321"}, cwd=repo)
+    assert params.auth.headers["X-Tenant-Id"] == "{tenant?}"
+    assert "k-0987654321" in params.secrets
+    assert not {"{tenant?}", "fixed-client"} & params.secrets
+
+
 def test_missing_env_var_names_file_field_and_variable(write_params, repo):
     path = write_params(REMOTE, "staging.yaml")
     with pytest.raises(ConfigError) as info:

@@ -1,4 +1,7 @@
-"""A whole run in JWT mode passes and leaves neither the secret nor any token in its outputs."""
+"""A whole run in JWT mode passes and leaves neither the secret nor any token in its outputs.
+
+45_tenant_isolation is in it because its tenants are persona fields that the params send as a
+header in mock mode and as a JWT claim here: the same notebook must pass in both."""
 
 from __future__ import annotations
 
@@ -24,6 +27,8 @@ def test_jwt_mode_run_passes_and_writes_no_secret_or_token(tmp_path):
         "03_cart",
         "-k",
         "05_checkout",
+        "-k",
+        "45_tenant_isolation",
         "--jobs",
         "2",
         "--out",
@@ -35,6 +40,7 @@ def test_jwt_mode_run_passes_and_writes_no_secret_or_token(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     written = sorted(p for p in out.iterdir() if p.is_file())
     assert {p.suffix for p in written} >= {".ipynb", ".html", ".xml", ".json"}
+    assert (out / "45_tenant_isolation.ipynb").is_file()
     for path in written:
         text = path.read_text(encoding="utf-8")
         assert secret not in text, f"the JWT secret leaked into {path.name}"

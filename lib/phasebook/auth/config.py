@@ -79,6 +79,8 @@ class AuthConfig:
     cookie_names: tuple[str, ...] = ()
     oauth2: OAuth2Config | None = None
     default_user: str | None = None
+    #: Extra headers sent with every request in every mode: persona templates or fixed values.
+    headers: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def uses_user_ids(self) -> bool:
@@ -102,7 +104,7 @@ def build_auth_config(get: Get, fail: Fail) -> AuthConfig:
         close = difflib.get_close_matches(str(mode), AUTH_MODES, n=1, cutoff=0.5)
         hint = f" — did you mean {close[0]!r}?" if close else ""
         raise fail("auth.mode", f"expected one of {', '.join(AUTH_MODES)}, got {mode!r}{hint}")
-    common = {"default_user": get("auth.default_user")}
+    common = {"default_user": get("auth.default_user"), "headers": _extra_headers(get, fail)}
     if mode == "none":
         return AuthConfig(mode="none", header="", value=None, **common)
     if mode == "mock":
@@ -115,7 +117,9 @@ def build_auth_config(get: Get, fail: Fail) -> AuthConfig:
     if mode == "jwt":
         return AuthConfig(mode="jwt", value=None, jwt=_jwt(get, fail), **_scheme(get), **common)
     if mode == "oauth2":
-        return AuthConfig(mode="oauth2", value=None, oauth2=_oauth2(get, fail), **_scheme(get))
+        return AuthConfig(
+            mode="oauth2", value=None, oauth2=_oauth2(get, fail), **_scheme(get), **common
+        )
     login = _login(get, fail, needs_token=mode == "login")
     if mode == "login":
         return AuthConfig(mode="login", value=None, login=login, **_scheme(get), **common)
@@ -124,6 +128,19 @@ def build_auth_config(get: Get, fail: Fail) -> AuthConfig:
     return AuthConfig(
         mode="cookie", header="Cookie", value=None, login=login, cookie_names=cookie_names, **common
     )
+
+
+def _extra_headers(get: Get, fail: Fail) -> dict[str, str]:
+    headers = get("auth.headers") or {}
+    if not isinstance(headers, dict):
+        raise fail(
+            "auth.headers",
+            'expected a mapping of header name to value, e.g. {X-Tenant-Id: "{tenant?}"}',
+        )
+    for name, value in headers.items():
+        if not isinstance(value, str | int) or isinstance(value, bool):
+            raise fail(f"auth.headers.{name}", f"expected a string template, got {value!r}")
+    return {str(name): str(value) for name, value in headers.items()}
 
 
 def _scheme(get: Get) -> dict[str, str]:

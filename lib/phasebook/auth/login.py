@@ -84,7 +84,7 @@ class LoginAuth(AuthProvider):
         self.redactor.register(token)
         return token
 
-    def headers(self, persona: Persona | None) -> dict[str, str]:
+    def credentials(self, persona: Persona | None) -> dict[str, str]:
         return {} if persona is None else self._header(self.token(persona))
 
     def refresh(self, persona: Persona | None) -> bool:
@@ -119,7 +119,7 @@ class CookieAuth(AuthProvider):
             self._cookies[persona.name] = kept
         return self._cookies[persona.name]
 
-    def headers(self, persona: Persona | None) -> dict[str, str]:
+    def credentials(self, persona: Persona | None) -> dict[str, str]:
         if persona is None:
             return {}
         jar = self.cookies(persona)

@@ -79,7 +79,7 @@ class OAuth2Auth(AuthProvider):
         self.redactor.register(token.get("refresh_token"))
         return access
 
-    def headers(self, persona: Persona | None) -> dict[str, str]:
+    def credentials(self, persona: Persona | None) -> dict[str, str]:
         return self._header(self.token(persona))
 
     def refresh(self, persona: Persona | None) -> bool:

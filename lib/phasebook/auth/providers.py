@@ -16,7 +16,7 @@ from ..errors import ConfigError
 from ..redact import Redactor
 from .config import AuthConfig, JwtConfig
 from .personas import Persona
-from .templates import fill
+from .templates import OMITTED, fill
 
 
 class AuthProvider:
@@ -29,8 +29,26 @@ class AuthProvider:
         self.redactor = redactor
 
     def headers(self, persona: Persona | None) -> dict[str, str]:
-        """The headers that authenticate ``persona`` (may perform a login on first use)."""
+        """The headers of a request as ``persona``: its credentials (may perform a login on
+        first use), then ``auth.headers`` filled from its fields."""
+        return {**self.credentials(persona), **self.persona_headers(persona)}
+
+    def credentials(self, persona: Persona | None) -> dict[str, str]:
+        """The headers that authenticate ``persona`` (one provider per mode overrides this)."""
         return {}
+
+    def persona_headers(self, persona: Persona | None) -> dict[str, str]:
+        """``auth.headers`` filled from the persona (tenant, locale, …); with no persona, only
+        those that name no field."""
+        sent: dict[str, str] = {}
+        for name, template in self.config.headers.items():
+            if persona is None:
+                value = template if "{" not in template else OMITTED
+            else:
+                value = fill(template, persona)
+            if value is not OMITTED:
+                sent[name] = str(value)
+        return sent
 
     def refresh(self, persona: Persona | None) -> bool:
         """Forget cached credentials of ``persona``; True when a retry may now succeed."""
@@ -61,7 +79,7 @@ class HeaderAuth(AuthProvider):
         if self._secret_value:
             redactor.register(config.value)
 
-    def headers(self, persona: Persona | None) -> dict[str, str]:
+    def credentials(self, persona: Persona | None) -> dict[str, str]:
         if persona is None and not self._secret_value:
             return {}
         if self._secret_value:
@@ -80,7 +98,7 @@ class BearerAuth(AuthProvider):
 
     mode = "bearer"
 
-    def headers(self, persona: Persona | None) -> dict[str, str]:
+    def credentials(self, persona: Persona | None) -> dict[str, str]:
         return self._header(str(self.config.token))
 
 
@@ -122,7 +140,7 @@ class JwtAuth(AuthProvider):
         self._tokens[persona.name] = (token, expires)
         return token
 
-    def headers(self, persona: Persona | None) -> dict[str, str]:
+    def credentials(self, persona: Persona | None) -> dict[str, str]:
         return {} if persona is None else self._header(self.token(persona))
 
     def refresh(self, persona: Persona | None) -> bool:
