@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import ExitStack
+import threading
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from typing import Self
 
 from sqlalchemy.engine import Engine
@@ -15,14 +16,29 @@ from shopstack.db import is_sqlite
 
 class SqlUnitOfWork:
     """``write=True`` takes SQLite's write lock up front (``BEGIN IMMEDIATE``), as
-    :func:`shopstack.db.write_transaction` does; reads begin a deferred transaction."""
+    :func:`shopstack.db.write_transaction` does; reads begin a deferred transaction.
 
-    def __init__(self, engine: Engine, *, write: bool = False) -> None:
+    On SQLite a writing unit first takes ``writer_lock``, shared by the process's writing
+    units: SQLite makes a writer that finds the file locked sleep and retry (1, 2, 5 ... 100 ms
+    apart), while on a Python lock the next writer starts as soon as the last one commits.
+    50 threads appending at once, one unit each: 84-540 ms in all without it, 43-345 ms with
+    it (three pairs of runs, machine loaded)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        write: bool = False,
+        writer_lock: AbstractContextManager[object] | None = None,
+    ) -> None:
         self.engine = engine
         self.write = write
+        self._writer_lock = writer_lock or nullcontext()
         self._stack = ExitStack()
 
     def __enter__(self) -> Self:
+        if self.write and is_sqlite(self.engine):
+            self._stack.enter_context(self._writer_lock)  # released after the connection closes
         conn = self._stack.enter_context(self.engine.connect())
         if self.write and is_sqlite(self.engine):
             conn = conn.execution_options(sqlite_begin="IMMEDIATE")
@@ -44,9 +60,11 @@ class SqlUnitOfWork:
 
 
 def sql_unit_of_work(engine: Engine):  # noqa: ANN201 - a UnitOfWorkFactory
-    """The factory the runtime calls: ``factory(write=True)`` for a writing unit."""
+    """The factory the runtime calls: ``factory(write=True)`` for a writing unit; the units
+    of one factory share one writer lock (see :class:`SqlUnitOfWork`)."""
+    writer_lock = threading.Lock()
 
     def factory(*, write: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(engine, write=write)
+        return SqlUnitOfWork(engine, write=write, writer_lock=writer_lock)
 
     return factory
