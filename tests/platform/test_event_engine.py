@@ -79,6 +79,19 @@ def test_a_batch_whose_500th_event_conflicts_stores_nothing(engine):
     assert _count(engine) == before
 
 
+def test_a_batch_is_stored_in_its_order_with_ids_and_sequences_that_follow_it(engine):
+    _append(engine, [_event("order-b")])
+    batch = [_event(f"order-{'abc'[n % 3]}", n) for n in range(1000)]  # one INSERT of 1,000 rows
+    stored = _append(engine, batch)
+    assert [e["payload"]["n"] for e in stored] == list(range(1000))
+    assert [e["id"] for e in stored] == sorted({e["id"] for e in stored})
+    assert [e["sequence"] for e in stored[:6]] == [1, 2, 1, 2, 3, 2]
+    statement = select(events.c.id, events.c.sequence, events.c.payload).order_by(events.c.id)
+    with engine.connect() as conn:
+        rows = conn.execute(statement.where(events.c.id >= stored[0]["id"])).all()
+    assert [(e["id"], e["sequence"], e["payload"]) for e in stored] == [tuple(r) for r in rows]
+
+
 def test_sequences_are_per_user_so_one_user_never_learns_of_anothers_aggregate(engine):
     _append(engine, [_event("shared")], user_id=1)
     assert _append(engine, [_event("shared", expected=1)], user_id=2)[0]["sequence"] == 1

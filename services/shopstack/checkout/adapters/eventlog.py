@@ -5,44 +5,97 @@ serialised for the length of the transaction: on SQLite by the write lock a writ
 work takes up front (``BEGIN IMMEDIATE``), on PostgreSQL by a transaction-scoped advisory lock
 per aggregate, taken in sorted order so that two batches never wait on each other in a cycle.
 The unique constraint on (tenant, user, aggregate, sequence) is the last line of defence.
+
+A batch is planned whole before anything is written (one query reads the current sequences
+of all its aggregates, every ``expected_sequence`` is checked), then written with one
+multi-row ``INSERT ... RETURNING``: a 1,000-event batch was 1,000 statements before. The
+statements are built once at import, so an append or a page spends no time composing SQL.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Select, bindparam, func, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from shopstack.checkout.adapters.tables import events
-from shopstack.checkout.domain.client_events import SequenceConflict
+from shopstack.checkout.domain.client_events import NewEvent, SequenceConflict
 from shopstack.contracts import EventPayload
 from shopstack.wire import rfc3339, utcnow
 
 DEFAULT_TENANT = "default"
 AggregateKey = tuple[str, int, str]
 
+#: The columns of a row, in the order :func:`_wire` unpacks them.
+_COLUMNS = (
+    events.c.id,
+    events.c.event_type,
+    events.c.aggregate_id,
+    events.c.sequence,
+    events.c.payload,
+    events.c.user_id,
+    events.c.tenant_id,
+    events.c.created_at,
+)
+_CURRENT_SEQUENCES = (
+    select(events.c.aggregate_id, func.max(events.c.sequence))
+    .where(
+        events.c.tenant_id == bindparam("tenant_id"),
+        events.c.user_id == bindparam("user_id"),
+        events.c.aggregate_id.in_(bindparam("aggregate_ids", expanding=True)),
+    )
+    .group_by(events.c.aggregate_id)
+)
+_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
 
-def event_body(row: Any) -> dict[str, Any]:
+
+def _wire(row: Sequence[Any]) -> dict[str, Any]:
+    """An event's wire shape (CONTRACT.md) from a row of ``_COLUMNS``."""
+    event_id, event_type, aggregate_id, sequence, payload, user_id, tenant_id, created_at = row
     return {
-        "id": row["id"],
-        "type": row["event_type"],
-        "event_type": row["event_type"],
-        "aggregate_id": row["aggregate_id"],
-        "sequence": row["sequence"],
-        "payload": row["payload"],
-        "user_id": row["user_id"],
-        "tenant_id": row["tenant_id"],
-        "created_at": rfc3339(row["created_at"]),
+        "id": event_id,
+        "type": event_type,
+        "event_type": event_type,
+        "aggregate_id": aggregate_id,
+        "sequence": sequence,
+        "payload": payload,
+        "user_id": user_id,
+        "tenant_id": tenant_id,
+        "created_at": rfc3339(created_at),
     }
+
+
+@cache
+def _page_statement(*, by_type: bool, by_aggregate: bool) -> Select:
+    """A user's events after ``after_id``, oldest first, at most ``limit``; four variants."""
+    statement = select(*_COLUMNS).where(
+        events.c.tenant_id == bindparam("tenant_id"),
+        events.c.user_id == bindparam("user_id"),
+        events.c.id > bindparam("after_id"),
+    )
+    if by_type:
+        statement = statement.where(events.c.event_type == bindparam("event_type"))
+    if by_aggregate:
+        statement = statement.where(events.c.aggregate_id == bindparam("aggregate_id"))
+    return statement.order_by(events.c.id).limit(bindparam("limit"))
 
 
 class SqlEventLog:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self._current: dict[AggregateKey, int] = {}  # sequences read under this transaction's lock
+        postgres = conn.dialect.name == "postgresql"
+        # PostgreSQL assigns ids in parameter order only when asked (INSERT ... SELECT ...
+        # ORDER BY); SQLite inserts the VALUES rows in order under its write lock, and asked
+        # the same, SQLAlchemy would fall back to one INSERT per row.
+        self._insert = events.insert().returning(
+            events.c.id, events.c.aggregate_id, events.c.sequence, sort_by_parameter_order=postgres
+        )
+        self._postgres = postgres
 
     def append(
         self,
@@ -63,25 +116,23 @@ class SqlEventLog:
 
     def lock_aggregates(self, keys: Iterable[AggregateKey]) -> None:
         """Hold the aggregates' append locks until the transaction ends (PostgreSQL)."""
-        if self.conn.dialect.name != "postgresql":
+        if not self._postgres:
             return
         for tenant_id, user_id, aggregate_id in sorted(set(keys)):
             self.conn.execute(
-                text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-                {"key": f"events:{tenant_id}:{user_id}:{aggregate_id}"},
+                _ADVISORY_LOCK, {"key": f"events:{tenant_id}:{user_id}:{aggregate_id}"}
             )
 
-    def _current_sequence(self, key: AggregateKey) -> int:
-        if key not in self._current:
-            self.lock_aggregates([key])
-            tenant_id, user_id, aggregate_id = key
-            statement = select(func.coalesce(func.max(events.c.sequence), 0)).where(
-                events.c.tenant_id == tenant_id,
-                events.c.user_id == user_id,
-                events.c.aggregate_id == aggregate_id,
-            )
-            self._current[key] = self.conn.execute(statement).scalar_one()
-        return self._current[key]
+    def _read_current(self, tenant_id: str, user_id: int, aggregate_ids: Iterable[str]) -> None:
+        """Lock the aggregates not read yet in this transaction, then read their sequences."""
+        unread = sorted({a for a in aggregate_ids if (tenant_id, user_id, a) not in self._current})
+        if not unread:
+            return
+        self.lock_aggregates((tenant_id, user_id, a) for a in unread)
+        params = {"tenant_id": tenant_id, "user_id": user_id, "aggregate_ids": unread}
+        found = dict(self.conn.execute(_CURRENT_SEQUENCES, params).all())
+        for aggregate_id in unread:
+            self._current[(tenant_id, user_id, aggregate_id)] = found.get(aggregate_id) or 0
 
     def append_new(  # noqa: PLR0913 - keyword-only, one per column
         self,
@@ -94,25 +145,59 @@ class SqlEventLog:
         expected_sequence: int | None = None,
     ) -> dict[str, Any]:
         """Append with the aggregate's next sequence; SequenceConflict if it is not expected."""
-        key = (tenant_id, user_id, aggregate_id)
-        current = self._current_sequence(key)
-        if expected_sequence is not None and expected_sequence != current + 1:
-            raise SequenceConflict(aggregate_id, expected=expected_sequence, current=current)
-        row = {
-            "tenant_id": tenant_id,
-            "user_id": user_id,
-            "event_type": event_type,
-            "aggregate_id": aggregate_id,
-            "sequence": current + 1,
-            "payload": payload,
-            "created_at": utcnow(),
-        }
+        event = NewEvent(event_type, aggregate_id, payload, expected_sequence)
+        return self.append_all(user_id=user_id, tenant_id=tenant_id, batch=[event])[0]
+
+    def append_all(
+        self, *, user_id: int, tenant_id: str = DEFAULT_TENANT, batch: Sequence[NewEvent]
+    ) -> list[dict[str, Any]]:
+        """Append the events in order, each with its aggregate's next sequence; their wire
+        shape. SequenceConflict, with nothing written, if an ``expected_sequence`` is not met."""
+        self._read_current(tenant_id, user_id, (event.aggregate_id for event in batch))
+        planned = dict(self._current)
+        rows = []
+        for event in batch:
+            key = (tenant_id, user_id, event.aggregate_id)
+            current = planned[key]
+            expected = event.expected_sequence
+            if expected is not None and expected != current + 1:
+                raise SequenceConflict(event.aggregate_id, expected=expected, current=current)
+            planned[key] = current + 1
+            rows.append(
+                {
+                    "tenant_id": tenant_id,
+                    "user_id": user_id,
+                    "event_type": event.type,
+                    "aggregate_id": event.aggregate_id,
+                    "sequence": current + 1,
+                    "payload": event.payload,
+                    "created_at": utcnow(),
+                }
+            )
         try:
-            event_id = self.conn.execute(events.insert().values(**row)).inserted_primary_key[0]
-        except IntegrityError as exc:  # another writer took the sequence despite the lock
-            raise SequenceConflict(aggregate_id, expected=current + 1, current=current) from exc
-        self._current[key] = current + 1
-        return event_body({**row, "id": event_id})
+            returned = self.conn.execute(self._insert, rows).all()
+        except IntegrityError as exc:  # another writer took a sequence despite the lock
+            first = rows[0]
+            raise SequenceConflict(
+                first["aggregate_id"], expected=first["sequence"], current=first["sequence"] - 1
+            ) from exc
+        ids = {(aggregate_id, sequence): event_id for event_id, aggregate_id, sequence in returned}
+        self._current = planned
+        return [
+            _wire(
+                (
+                    ids[(row["aggregate_id"], row["sequence"])],
+                    row["event_type"],
+                    row["aggregate_id"],
+                    row["sequence"],
+                    row["payload"],
+                    user_id,
+                    tenant_id,
+                    row["created_at"],
+                )
+            )
+            for row in rows
+        ]
 
     def query(  # noqa: PLR0913 - keyword-only filters
         self,
@@ -125,12 +210,13 @@ class SqlEventLog:
         tenant_id: str = DEFAULT_TENANT,
     ) -> list[dict[str, Any]]:
         """A user's events in the order they happened, after ``after_id``, at most ``limit``."""
-        statement = select(events).where(
-            events.c.tenant_id == tenant_id, events.c.user_id == user_id, events.c.id > after_id
-        )
-        if event_type:
-            statement = statement.where(events.c.event_type == event_type)
-        if aggregate_id:
-            statement = statement.where(events.c.aggregate_id == aggregate_id)
-        rows = self.conn.execute(statement.order_by(events.c.id).limit(limit)).mappings()
-        return [event_body(row) for row in rows]
+        statement = _page_statement(by_type=bool(event_type), by_aggregate=bool(aggregate_id))
+        params = {
+            "tenant_id": tenant_id,
+            "user_id": user_id,
+            "after_id": after_id,
+            "event_type": event_type,
+            "aggregate_id": aggregate_id,
+            "limit": limit,
+        }
+        return [_wire(row) for row in self.conn.execute(statement, params)]

@@ -1,8 +1,8 @@
 """Client events into the event log: one event or a batch, in one transaction, all or nothing.
 
 A batch takes the append locks of all its aggregates first (sorted), then appends in order; a
-sequence conflict anywhere raises before the commit, so the unit of work rolls everything back
-and nothing of the batch is stored. Committed events are streamed like the saga's.
+sequence conflict anywhere raises before anything is written, and the unit of work rolls back,
+so nothing of the batch is stored. Committed events are streamed like the saga's.
 """
 
 from __future__ import annotations
@@ -22,18 +22,7 @@ log = logging.getLogger("shopstack.checkout.events")
 def append_events(uow, *, user_id: int, tenant_id: str, batch: list[NewEvent]) -> Recorded:  # noqa: ANN001 - a SqlUnitOfWork
     """Store the whole batch or nothing; SequenceConflict when an expectation fails."""
     with uow:
-        uow.events.lock_aggregates((tenant_id, user_id, e.aggregate_id) for e in batch)
-        logged = [
-            uow.events.append_new(
-                user_id=user_id,
-                tenant_id=tenant_id,
-                aggregate_id=event.aggregate_id,
-                event_type=event.type,
-                payload=event.payload,
-                expected_sequence=event.expected_sequence,
-            )
-            for event in batch
-        ]
+        logged = uow.events.append_all(user_id=user_id, tenant_id=tenant_id, batch=batch)
         uow.commit()
     return Recorded(logged, outbox_written=False)
 
