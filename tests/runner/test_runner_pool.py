@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -19,6 +21,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from phasebook.runner.discovery import kernel_name
 from phasebook.runner.execute import NotebookJob, ProcessRegistry, WorkerPool, execute_notebook
 from phasebook.runner.forked_kernel import forkable
+from phasebook.runner.kernels import KernelKey, KernelSlot
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("phasebook-pool")]
 
@@ -144,3 +147,69 @@ def test_a_kernel_that_never_started_is_retried_on_a_launched_kernel():
     assert _kernel_never_started({"error": died})
     assert not _kernel_never_started({"error": {**died, "cell_index": 3}})  # a cell ran
     assert not _kernel_never_started({"error": None})
+
+
+@pytest.fixture
+def slot(tmp_path: Path):
+    slot = KernelSlot()
+    yield slot, KernelKey("python3", str(tmp_path), dict(os.environ))
+    slot.close()
+
+
+def _answers(km) -> bool:  # noqa: ANN001 - a ForkedKernelManager
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)  # raises "Kernel died before replying to kernel_info"
+    finally:
+        kc.stop_channels()
+    return True
+
+
+@pytest.mark.timeout(300)
+def test_thirty_pooled_kernels_in_a_row_all_start(slot) -> None:
+    """Seen under CI load: a pooled kernel died before replying to kernel_info. Thirty
+    kernels forked back to back (each asked for the moment the previous one is released, as
+    a worker does) must all answer, on their own ports, each from a pooled fork."""
+    slot, key = slot
+    deadline = time.monotonic() + 240
+    seen: list[tuple[int, int]] = []
+    slot.prepare(key)
+    while len(seen) < 30 and time.monotonic() < deadline:
+        km = slot.take(key)
+        assert km is not None, "the pool fell back to a launched kernel"
+        assert _answers(km)
+        seen.append((km.kernel_pid, km.shell_port))
+        slot.release(km, key)
+    assert len(seen) == 30, f"only {len(seen)} kernels in 240 s"
+    assert len(set(seen)) == 30
+
+
+def test_a_port_taken_before_the_kernel_binds_it_cannot_kill_the_kernel(slot) -> None:
+    """The root cause of those deaths: the worker chose the kernel's ports (bind to 0, note,
+    close) and the kernel bound them only after the zygote's imports, seconds later; a
+    socket another process bound in between killed the kernel (EADDRINUSE). Here "another
+    process" takes every port the connection file names before the first fork: the kernel
+    must still start, on ports it bound itself."""
+    slot, key = slot
+    slot.prepare(key)  # the zygote is still importing: nothing is forked yet
+    waiting = json.loads(Path(slot._waiting.connection_file).read_text(encoding="utf-8"))
+    ports = [
+        waiting[name]
+        for name in ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")
+    ]
+    held = []
+    for port in (p for p in ports if p):
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", port))
+        sock.listen()
+        held.append(sock)
+    try:
+        km = slot.take(key)
+        assert km is not None, "the pool fell back to a launched kernel"
+        assert _answers(km)
+        assert not {km.shell_port, km.iopub_port, km.control_port} & set(ports)
+        slot.release(km, key)
+    finally:
+        for sock in held:
+            sock.close()

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import psutil
 
+from phasebook.runner.kernels import LOG_PREFIX
 from phasebook.runner.worker import DONE
 
 WORKER_MODULE = "phasebook.runner.worker"
@@ -130,8 +131,11 @@ class Worker:
         lines.put(None)  # the process is gone
 
     def _pump_stderr(self) -> None:
+        """Keep the last lines (the reason a worker died); pass the pool's own notes on."""
         for line in self.proc.stderr:  # type: ignore[union-attr]
             self._stderr = [*self._stderr[-20:], line.rstrip("\n")]
+            if line.startswith(LOG_PREFIX):
+                print(line.rstrip("\n"), file=sys.stderr, flush=True)
 
     @property
     def alive(self) -> bool:

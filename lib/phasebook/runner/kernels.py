@@ -27,6 +27,13 @@ if TYPE_CHECKING:  # imported when first needed: the zygote starts before jupyte
 
 ZYGOTE_MODULE = "phasebook.runner.zygote"
 SHUTDOWN_GRACE_S = 5.0  # as nbclient: a polite shutdown request, then SIGKILL
+PORTS_TIMEOUT_S = 60.0  # as nbclient's kernel start-up timeout
+LOG_PREFIX = "phasebook worker: "  # the runner passes such stderr lines on (execute.Worker)
+
+
+def log(message: str) -> None:
+    """A line on the worker's stderr that the runner shows: the pool fell back."""
+    print(f"{LOG_PREFIX}{message}", file=sys.stderr, flush=True)
 
 
 @dataclass(frozen=True)
@@ -65,12 +72,13 @@ class Zygote:
 
     def request(self, km: ForkedKernelManager) -> None:
         """Ask for a kernel on ``km``'s connection file; the answer is read by :meth:`pid`."""
-        km.write_connection_file()
+        km.write_unbound_connection_file()
         self.proc.stdin.write(json.dumps({"connection_file": km.connection_file}) + "\n")  # type: ignore[union-attr]
         self.proc.stdin.flush()  # type: ignore[union-attr]
 
-    def pid(self) -> int:
-        """The pid of the kernel asked for last (blocks until the zygote has forked it)."""
+    def pid(self, km: ForkedKernelManager) -> int:
+        """The pid of the kernel asked for on ``km`` (blocks until the zygote has forked it;
+        an answer about another connection file, one that was discarded, is skipped)."""
         while True:
             line = self.proc.stdout.readline()  # type: ignore[union-attr]
             if not line:
@@ -79,7 +87,9 @@ class Zygote:
                 answer = json.loads(line)
             except ValueError:
                 continue  # not an answer: something the zygote imported printed to stdout
-            if isinstance(answer, dict) and "pid" in answer:
+            if not isinstance(answer, dict) or "pid" not in answer:
+                continue
+            if answer.get("connection_file", km.connection_file) == km.connection_file:
                 return int(answer["pid"])
 
     def stop(self) -> None:
@@ -118,12 +128,22 @@ class KernelSlot:
         self._waiting = km
 
     def take(self, key: KernelKey) -> ForkedKernelManager | None:
-        """The warm kernel for ``key``, or None: papermill starts one the usual way."""
+        """The warm kernel for ``key``, its ports bound; or None: papermill starts one the
+        usual way (also when the pooled kernel died before binding them, which is logged)."""
         self.prepare(key)
         km, self._waiting = self._waiting, None
         if km is None or self._zygote is None:
             return None
-        km.kernel_pid = self._zygote.pid()
+        from phasebook.runner.forked_kernel import KernelDied
+
+        km.attach(self._zygote.pid(km))
+        try:
+            km.wait_for_ports(PORTS_TIMEOUT_S)
+        except KernelDied as exc:
+            log(f"{exc}; the notebook runs on a launched kernel")
+            km.kill()
+            km.cleanup_connection_file()
+            return None
         return km
 
     def release(self, km: ForkedKernelManager | None, key: KernelKey) -> None:
@@ -151,7 +171,7 @@ class KernelSlot:
     def _discard_waiting(self) -> None:
         if self._waiting is not None and self._zygote is not None:
             with contextlib.suppress(RuntimeError, ValueError):
-                self._waiting.kernel_pid = self._zygote.pid()
+                self._waiting.attach(self._zygote.pid(self._waiting))
                 self._waiting.kill()
             self._waiting.cleanup_connection_file()
         self._waiting = None

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from phasebook.runner.discovery import kernel_name as notebook_kernel_name
-from phasebook.runner.kernels import KernelKey, KernelSlot
+from phasebook.runner.kernels import KernelKey, KernelSlot, log
 from phasebook.runner.lean_imports import skip_unused_imports
 
 DONE = "phasebook-worker: done"  # printed after each notebook's outcome is written
@@ -87,11 +87,9 @@ def _run_one(spec: dict, slot: KernelSlot, stdout) -> None:  # noqa: ANN001 - a 
     km = slot.take(key)
     outcome = execute(spec, km)
     if _kernel_never_started(outcome):  # no cell ran: run it once more on a launched kernel
-        print(
-            f"phasebook worker: pooled kernel failed to start ({outcome['error']['evalue']});"
-            " running the notebook on a freshly launched kernel",
-            file=sys.stderr,
-            flush=True,
+        log(
+            f"{spec['input']}: pooled kernel failed to start ({outcome['error']['evalue']});"
+            " running the notebook on a freshly launched kernel"
         )
         outcome = execute(spec)
     Path(spec["outcome_path"]).write_text(json.dumps(outcome), encoding="utf-8")

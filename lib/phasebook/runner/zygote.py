@@ -6,7 +6,9 @@ directory (:mod:`phasebook.runner.kernels` starts it). It imports :data:`PRE_IMP
 ``sys.modules`` only: no kernel, no shell, no user namespace exists yet), then reads one
 connection-file path per line on stdin; for each it forks, and the child becomes exactly
 what ``python -m ipykernel_launcher -f FILE --HistoryManager.hist_file=:memory:`` would be
-(the command nbclient runs), minus the imports. The parent answers ``{"pid": N}`` on stdout.
+(the command nbclient runs), minus the imports. The parent answers ``{"pid": N,
+"connection_file": FILE}`` on stdout. The file's ports are 0: the kernel binds free ones
+and writes them back (:mod:`phasebook.runner.forked_kernel` says why).
 :data:`LATER_IMPORTS` follow the first fork, so the first kernel is not kept waiting.
 
 A forked kernel is a new process: its globals, ``In``/``Out``, execution count and
@@ -136,7 +138,8 @@ def serve(stdin, stdout) -> int:  # noqa: ANN001 - text streams
         pid = os.fork()
         if pid == 0:
             become_kernel(connection_file, launcher)
-        print(json.dumps({"pid": pid, "failed": failed}), file=stdout, flush=True)
+        answer = {"pid": pid, "connection_file": connection_file, "failed": failed}
+        print(json.dumps(answer), file=stdout, flush=True)
         failed, later = failed + pre_import(later), ()
     return 0
 
