@@ -30,6 +30,8 @@ def test_a_valid_event_is_parsed_with_its_optional_expected_sequence():
         ({"aggregate_id": "x" * 129}, "aggregate_id must be a string of 1 to 128"),
         ({"payload": [1]}, "payload must be a JSON object"),
         ({"payload": {"s": "x" * MAX_PAYLOAD_BYTES}}, "at most 65536 are allowed"),
+        ({"payload": {"v": float("nan")}}, "NaN or Infinity, which JSON has no numbers for"),
+        ({"payload": {"v": [float("inf")]}}, "NaN or Infinity, which JSON has no numbers for"),
         ({"expected_sequence": 0}, "expected_sequence must be an integer from 1"),
         ({"expected_sequence": True}, "expected_sequence must be an integer from 1"),
         ({"expected_sequence": 2**63}, "expected_sequence must be an integer from 1"),

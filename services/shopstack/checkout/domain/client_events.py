@@ -84,7 +84,10 @@ def _aggregate_id(raw: Any) -> str:
 def _payload(raw: Any) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise InvalidEvent("payload must be a JSON object")
-    size = len(json.dumps(raw, separators=(",", ":")).encode())
+    try:  # NaN and Infinity parse in Python but are not JSON: stored, they would break a page
+        size = len(json.dumps(raw, separators=(",", ":"), allow_nan=False).encode())
+    except ValueError as exc:
+        raise InvalidEvent("payload holds NaN or Infinity, which JSON has no numbers for") from exc
     if size > MAX_PAYLOAD_BYTES:
         raise InvalidEvent(f"payload is {size} bytes; at most {MAX_PAYLOAD_BYTES} are allowed")
     return raw
