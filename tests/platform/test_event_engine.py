@@ -5,12 +5,14 @@ out-of-range query values — the store directly, then the public API through th
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
+from shopstack.checkout.adapters.eventlog import SqlEventLog
 from shopstack.checkout.adapters.sql import SqlUnitOfWork
 from shopstack.checkout.adapters.tables import events, metadata
 from shopstack.checkout.domain.client_events import NewEvent, SequenceConflict
@@ -90,6 +92,22 @@ def test_a_batch_is_stored_in_its_order_with_ids_and_sequences_that_follow_it(en
     with engine.connect() as conn:
         rows = conn.execute(statement.where(events.c.id >= stored[0]["id"])).all()
     assert [(e["id"], e["sequence"], e["payload"]) for e in stored] == [tuple(r) for r in rows]
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"aggregate_id": "json-a"}, {"event_type": "ledger.noted"}, {"after_id": 2, "limit": 2}],
+)
+def test_a_page_encoded_by_the_store_is_the_json_of_its_query(engine, filters):
+    payloads = [{"s": 'é \u2028 "q" \\'}, {"f": 0.1, "big": 2**62, "n": None}, {"deep": [{}]}]
+    batch = [NewEvent("ledger.noted", "json-a", payloads[0])] + [
+        NewEvent("ledger.entry_added", f"json-{n}", p) for n, p in enumerate(payloads)
+    ]
+    _append(engine, batch, user_id=5)
+    with engine.connect() as conn:
+        log = SqlEventLog(conn)
+        expected = log.query(5, **filters)
+        assert expected and json.loads(log.page_json(5, **filters)) == {"events": expected}
 
 
 def test_sequences_are_per_user_so_one_user_never_learns_of_anothers_aggregate(engine):

@@ -75,6 +75,9 @@ events = Table(
     Column("created_at", DateTime, nullable=False),
     Index("ix_events_user_id", "tenant_id", "user_id", "id"),
     Index("ix_events_type", "tenant_id", "user_id", "event_type", "id"),
+    # one aggregate read page by page (WHERE ... aggregate_id, id > after ORDER BY id): the
+    # unique constraint below orders by sequence and cannot seek past an id
+    Index("ix_events_aggregate", "tenant_id", "user_id", "aggregate_id", "id"),
     UniqueConstraint(
         "tenant_id", "user_id", "aggregate_id", "sequence", name="uq_events_aggregate_sequence"
     ),

@@ -53,6 +53,17 @@ class EventLog(Protocol):
         limit: int = 100,
     ) -> list[dict[str, Any]]: ...
 
+    def page_json(
+        self,
+        user_id: int,
+        *,
+        event_type: str | None = None,
+        aggregate_id: str | None = None,
+        after_id: int = 0,
+        limit: int = 100,
+    ) -> bytes:
+        """``{"events": [...]}`` of ``query``, encoded as JSON (the body of ``GET /events``)."""
+
 
 class Outbox(Protocol):
     def add(self, *, aggregate_id: str, payload: EventPayload) -> str:
