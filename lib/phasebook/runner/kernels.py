@@ -5,7 +5,8 @@ this interpreter's own ``ipykernel`` (``python3``, the usual case), the slot kee
 :mod:`~phasebook.runner.zygote` process, started with the kernels' environment and working
 directory, that has already imported ipykernel, IPython, the library, httpx, pandas and
 SQLAlchemy; each kernel is forked from it, serves exactly one notebook, and is shut down
-afterwards, by which time the next one is already forked. Any other kernel (or another
+afterwards. The next notebook's kernel is forked as soon as one is handed out, so it starts
+while the notebook runs. Any other kernel (or another
 environment than the zygote's) is started the usual way, by papermill.
 """
 
@@ -144,10 +145,12 @@ class KernelSlot:
             km.kill()
             km.cleanup_connection_file()
             return None
+        self.prepare(key)  # the next notebook's kernel starts beside this notebook
         return km
 
     def release(self, km: ForkedKernelManager | None, key: KernelKey) -> None:
-        """The notebook on ``km`` is done: shut it down and fork the next kernel."""
+        """The notebook on ``km`` is done: shut it down (the next kernel is forked already,
+        unless this one was not a pooled kernel)."""
         if km is not None:
             km.request_stop()
             self._retired.append((km, time.monotonic() + SHUTDOWN_GRACE_S))

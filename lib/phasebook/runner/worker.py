@@ -36,6 +36,8 @@ def execute(spec: dict, km=None) -> dict:  # noqa: ANN001 - a jupyter_client Ker
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from phasebook.runner.engine import register
+
     extra = {} if km is None else {"km": km}
     try:
         papermill.execute_notebook(
@@ -47,6 +49,7 @@ def execute(spec: dict, km=None) -> dict:  # noqa: ANN001 - a jupyter_client Ker
             progress_bar=False,
             log_output=False,
             execution_timeout=spec.get("cell_timeout"),
+            engine_name=register(),
             **extra,
         )
     except PapermillExecutionError as exc:

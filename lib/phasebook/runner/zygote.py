@@ -34,12 +34,29 @@ import sys
 # library's session with httpx 0.24; a first request adds httpx's transport (httpcore, anyio,
 # h11, certifi) and, when params name an OpenAPI document, phasebook.openapi with jsonschema
 # (1.6 s, most of it rfc3987_syntax's grammar): 2.1 CPU s of a one-request notebook, 0.01
-# once imported here. pandas 0.26 and SQLAlchemy 0.20 (a first database query) follow the
-# first fork, so the first kernel is not kept waiting for them.
+# once imported here. What IPKernelApp.initialize() imports on its own (155 modules, most of
+# them debugpy's, for the kernel's debugger; IPython's debugger, completer, storemagic;
+# tornado's queues) cost every kernel 0.08-0.09 of its 0.13-0.15 CPU s to start (measured in a
+# forked child, sys.modules before and after initialize()). pandas 0.26 and SQLAlchemy with
+# its SQLite dialect 0.20 (a first database query) follow the first fork, so the first kernel
+# is not kept waiting for them.
 PRE_IMPORTS = (
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
     "ipykernel.zmqshell",
+    "ipykernel.debugger",
+    "IPython.core.debugger",
+    "IPython.core.completerlib",
+    "IPython.core.oinspect",
+    "IPython.extensions.storemagic",
+    "IPython.utils.wildcard",
+    "tornado.gen",
+    "tornado.locks",
+    "tornado.queues",
+    "tornado.platform.asyncio",
+    "psutil",
+    "faulthandler",
+    "pdb",
     "phasebook",
     "phasebook.sessions",
     "httpx._transports.default",
@@ -50,7 +67,7 @@ PRE_IMPORTS = (
     "phasebook.openapi",
     "jsonschema",
 )
-LATER_IMPORTS = ("pandas", "sqlalchemy", "sqlite3")
+LATER_IMPORTS = ("pandas", "sqlalchemy", "sqlite3", "sqlalchemy.dialects.sqlite")
 HIST_FILE_ARG = "--HistoryManager.hist_file=:memory:"  # what nbclient passes to ipykernel
 
 
