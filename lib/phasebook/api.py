@@ -23,6 +23,7 @@ from .errors import ApiError, ApiTimeout, PlatformUnreachable
 from .journal import Exchange, Journal
 from .redact import Redactor
 from .response import Response
+from .tls import shared_ssl_context
 
 UNREACHABLE_HINT = "is the platform up? check params platform.base_url (local: `make up`)"
 Who = Persona | str | int | None
@@ -59,7 +60,12 @@ class ApiClient:
         self._journal = journal
         self._redactor = redactor
         self._test_id = test_id
-        self._http = httpx.Client(base_url=self.base_url, transport=transport, timeout=timeout)
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            transport=transport,
+            timeout=timeout,
+            verify=shared_ssl_context(),
+        )
 
     @property
     def user_id(self) -> Any:

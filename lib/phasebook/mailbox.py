@@ -17,6 +17,7 @@ from .display import escape
 from .errors import MailboxError
 from .polling import eventually
 from .redact import Redactor
+from .tls import shared_ssl_context
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,10 @@ class Mailbox:
         self._eventually_timeout = eventually_timeout
         self._on_success = on_success
         self._http = httpx.Client(
-            base_url=self.url or "http://mailbox.invalid", transport=transport, timeout=timeout
+            base_url=self.url or "http://mailbox.invalid",
+            transport=transport,
+            timeout=timeout,
+            verify=shared_ssl_context(),
         )
 
     def _call(self, method: str, path: str, json: Any = None) -> Any:

@@ -41,6 +41,7 @@ from .redact import Redactor
 from .report.sequence import show_sequences
 from .snapshot import Diff, Snapshot, diff
 from .stream import EventStreams
+from .tls import shared_ssl_context
 from .tracebacks import install_short_tracebacks
 
 MAX_USER_ID = 2**31 - 1
@@ -90,7 +91,10 @@ class Session:
             on_record=self._on_check,
         )
         self._auth_http = httpx.Client(
-            base_url=target.base_url, transport=transport, timeout=self.timeout
+            base_url=target.base_url,
+            transport=transport,
+            timeout=self.timeout,
+            verify=shared_ssl_context(),
         )
         self.auth: AuthProvider = build_provider(
             params.auth, redactor=self.redactor, http=self._auth_http, transport=transport
