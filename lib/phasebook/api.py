@@ -30,6 +30,14 @@ Who = Persona | str | int | None
 Observer = Callable[[Response], None]
 
 
+#: As many kept-alive connections as open ones. With httpx's default (100 open, 20 kept), a
+#: notebook that sends from more than 20 threads (44_consistency_1000: 100 in flight) makes the
+#: pool close "surplus" idle connections, and httpcore 1.0.9 can close one it has just handed
+#: to a waiting request: that request fails with ``ReadError: [Errno 9] Bad file descriptor``
+#: (encode/httpcore#1110, seen in CI). Keeping every connection alive never closes one.
+POOL_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+
+
 class ApiClient:
     """Sync client for the platform's API (``s.api``)."""
 
@@ -65,6 +73,7 @@ class ApiClient:
             transport=transport,
             timeout=timeout,
             verify=shared_ssl_context(),
+            limits=POOL_LIMITS,
         )
 
     @property
