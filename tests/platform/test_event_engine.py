@@ -4,6 +4,7 @@ out-of-range query values — the store directly, then the public API through th
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import os
@@ -12,13 +13,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from shopstack.checkout.adapters.eventlog import SqlEventLog
+from shopstack.checkout.adapters.eventlog import SqlEventLog, _sqlite_stamp
 from shopstack.checkout.adapters.sql import SqlUnitOfWork
 from shopstack.checkout.adapters.tables import events, metadata
 from shopstack.checkout.domain.client_events import NewEvent, SequenceConflict
 from shopstack.checkout.service_layer.event_engine import append_events
 from shopstack.db import open_service_database
-from sqlalchemy import func, select
+from shopstack.wire import rfc3339
+from sqlalchemy import DateTime, func, select
+from sqlalchemy.dialects import sqlite
 
 WRITERS = 20
 _users = itertools.count(700_000 + (os.getpid() % 1000) * 1000)
@@ -108,6 +111,22 @@ def test_a_page_encoded_by_the_store_is_the_json_of_its_query(engine, filters):
         log = SqlEventLog(conn)
         expected = log.query(5, **filters)
         assert expected and json.loads(log.page_json(5, **filters)) == {"events": expected}
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        dt.datetime(2026, 12, 1, 22, 31, 17, 144999),
+        dt.datetime(2026, 1, 2, 3, 4, 5),
+        dt.datetime(1999, 12, 31, 23, 59, 59, 999999),
+    ],
+)
+def test_a_sqlite_timestamp_is_sliced_into_the_text_rfc3339_makes_of_it(moment):
+    stored = DateTime().dialect_impl(sqlite.dialect()).bind_processor(sqlite.dialect())(moment)
+    assert _sqlite_stamp(stored) == rfc3339(moment)
+    assert _sqlite_stamp(moment.isoformat(sep=" ", timespec="seconds")) == rfc3339(
+        moment.replace(microsecond=0)
+    )  # another writer's format: parsed
 
 
 def test_sequences_are_per_user_so_one_user_never_learns_of_anothers_aggregate(engine):
