@@ -52,3 +52,19 @@ def test_a_slow_notebook_is_written_as_it_goes(tmp_path: Path, monkeypatch) -> N
     monkeypatch.setattr(engine, "SAVE_EVERY_S", 0.0)  # every boundary is "long enough" after
     writes = _run(tmp_path / "out.ipynb", monkeypatch)
     assert writes == [0, *(n for i in range(5) for n in (i, i + 1)), 5]  # papermill's 12
+
+
+def test_a_worker_about_to_be_killed_writes_the_running_cell(tmp_path: Path) -> None:
+    """A cell start within SAVE_EVERY_S of the last write is not written; save_current (what
+    the worker's SIGTERM handler calls before a --timeout kill) writes it, marked running."""
+    out = tmp_path / "out.ipynb"
+    nb_man = SparseSaves(_notebook(), output_path=str(out), progress_bar=False)
+    nb_man.notebook_start()
+    nb_man.cell_start(nb_man.nb.cells[0], 0)
+    on_disk = json.loads(out.read_text(encoding="utf-8"))["cells"][0]["metadata"]["papermill"]
+    assert on_disk["status"] == "pending"
+    engine.save_current()
+    on_disk = json.loads(out.read_text(encoding="utf-8"))["cells"][0]["metadata"]["papermill"]
+    assert on_disk["status"] == "running"
+    nb_man.notebook_complete()
+    assert engine._current == []

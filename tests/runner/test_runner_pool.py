@@ -11,6 +11,7 @@ import os
 import socket
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -44,6 +45,7 @@ seen = {
 }
 print(json.dumps(seen))"""
 PID = "import os, random\nprint(json.dumps({'pid': os.getpid(), 'random': random.random()}))"
+PARENT = "print(json.dumps({'pid': os.getpid(), 'ppid': os.getppid()}))"
 
 
 def _notebook(path: Path, *sources: str, kernelspec: bool = True) -> Path:
@@ -66,13 +68,19 @@ def _printed(path: Path, cell: int) -> dict:
     )
 
 
+def _env() -> dict:
+    """The kernels' environment, the same at fixture setup and in the test (a pooled kernel
+    serves only a notebook with the environment it was forked with)."""
+    return {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
+
+
 def _counts(path: Path) -> list:
     return [c.get("execution_count") for c in json.loads(path.read_text())["cells"]]
 
 
 @pytest.fixture
 def pool(tmp_path: Path):
-    warm = {"kernel_name": "python3", "cwd": str(tmp_path), "env": dict(os.environ)}
+    warm = {"kernel_name": "python3", "cwd": str(tmp_path), "env": _env()}
     pool = WorkerPool(1, ProcessRegistry(), warm)
     yield pool
     pool.close()
@@ -84,7 +92,7 @@ def _run(pool: WorkerPool, notebook: Path, out: Path, kernel: str | None = "pyth
         input_path=notebook,
         output_path=out,
         cwd=notebook.parent,
-        env=dict(os.environ),
+        env=_env(),
         wall_timeout=120,
         cell_timeout=60,
         kernel_name=kernel,
@@ -152,7 +160,7 @@ def test_a_kernel_that_never_started_is_retried_on_a_launched_kernel():
 @pytest.fixture
 def slot(tmp_path: Path):
     slot = KernelSlot()
-    yield slot, KernelKey("python3", str(tmp_path), dict(os.environ))
+    yield slot, KernelKey("python3", str(tmp_path), _env())
     slot.close()
 
 
@@ -213,3 +221,57 @@ def test_a_port_taken_before_the_kernel_binds_it_cannot_kill_the_kernel(slot) ->
     finally:
         for sock in held:
             sock.close()
+
+
+@pytest.fixture
+def pool_of_two(tmp_path: Path):
+    warm = {"kernel_name": "python3", "cwd": str(tmp_path), "env": _env()}
+    pool = WorkerPool(2, ProcessRegistry(), warm)
+    yield pool
+    pool.close()
+
+
+def test_the_workers_of_a_run_fork_their_kernels_from_one_zygote(tmp_path: Path, pool_of_two):
+    """One set of imports per run (2.5 CPU s, most of it jsonschema's rfc3987 grammar), not
+    one per worker: both workers' kernels are children of the run's zygote."""
+    notebook = _notebook(tmp_path / "01_ppid.ipynb", "import json, os", PARENT)
+    outs = [tmp_path / f"out{i}.ipynb" for i in range(2)]
+    with ThreadPoolExecutor(2) as threads:
+        runs = list(threads.map(lambda out: _run(pool_of_two, notebook, out), outs))
+    assert [run.error for run in runs] == [None, None]
+    seen = [_printed(out, 2) for out in outs]
+    assert seen[0]["pid"] != seen[1]["pid"]
+    assert seen[0]["ppid"] == seen[1]["ppid"] == pool_of_two._zygote.proc.pid
+
+
+def test_a_timed_out_notebook_is_written_as_far_as_it_got_and_its_kernel_killed(
+    tmp_path: Path, pool_of_two
+) -> None:
+    warm = _notebook(tmp_path / "01_warm.ipynb", "import json, os")
+    assert _run(pool_of_two, warm, tmp_path / "warm.ipynb").error is None  # kernels are up
+    slow = _notebook(tmp_path / "02_slow.ipynb", "import json, os", PARENT, "import time")
+    slow_nb = json.loads(slow.read_text(encoding="utf-8"))
+    slow_nb["cells"].append(new_code_cell("time.sleep(120)"))
+    slow.write_text(json.dumps(slow_nb), encoding="utf-8")
+    out = tmp_path / "slow.ipynb"
+    job = NotebookJob(
+        name="02_slow",
+        input_path=slow,
+        output_path=out,
+        cwd=tmp_path,
+        env=_env(),
+        wall_timeout=10,
+        kernel_name="python3",
+    )
+    execution = execute_notebook(job, pool_of_two)
+    assert execution.timed_out
+    cells = json.loads(out.read_text(encoding="utf-8"))["cells"]
+    assert cells[-1]["metadata"]["papermill"]["status"] == "running"  # written at SIGTERM
+    kernel = _printed(out, 2)["pid"]
+    deadline = time.monotonic() + 10
+    while psutil.pid_exists(kernel) and time.monotonic() < deadline:
+        if psutil.Process(kernel).status() == psutil.STATUS_ZOMBIE:
+            break
+        time.sleep(0.1)
+    alive = psutil.pid_exists(kernel) and psutil.Process(kernel).status() != psutil.STATUS_ZOMBIE
+    assert not alive, "the timed-out notebook's kernel outlived its worker"

@@ -4,9 +4,11 @@ papermill writes the whole output notebook (JSON-encoded and schema-validated) w
 starts, when every cell starts and when every cell completes: 13 writes for a five-cell
 notebook, 0.09 of the worker's 0.15 CPU s per one-request notebook (cProfile of a worker, 7
 notebooks). Those writes exist so that a notebook killed half way (``--timeout``) shows how
-far it got. :class:`SparseSaves` keeps that: it writes at the start, at a cell boundary once
-:data:`SAVE_EVERY_S` have passed since the last write, during a long cell as papermill does
-(``autosave_cell_every``), and at the end; the final notebook is the same.
+far it got and which cell was running. :class:`SparseSaves` writes at the start, at a cell
+boundary once :data:`SAVE_EVERY_S` have passed since the last write, during a long cell as
+papermill does (``autosave_cell_every``), and at the end; the final notebook is the same.
+A worker about to be killed is sent SIGTERM first, and :func:`save_current` writes the
+notebook as it stands then, running cell included (``phasebook.runner.worker``).
 """
 
 from __future__ import annotations
@@ -19,12 +21,29 @@ ENGINE_NAME = "phasebook"
 SAVE_EVERY_S = 2.0
 
 
+_current: list[NotebookExecutionManager] = []  # the notebook this process executes now
+
+
+def save_current() -> None:
+    """Write the notebook being executed, as it stands (a signal handler calls this)."""
+    for nb_man in _current:
+        nb_man.save()
+
+
 class SparseSaves(NotebookExecutionManager):
     """Writes at cell boundaries at most every :data:`SAVE_EVERY_S`; every other write
     (start, autosave inside a long cell, end) as papermill does."""
 
     _last_write = float("-inf")
     _sparse = False  # True while a cell starts or completes
+
+    def notebook_start(self, **kwargs) -> None:
+        _current[:] = [self]
+        super().notebook_start(**kwargs)
+
+    def notebook_complete(self, **kwargs) -> None:
+        super().notebook_complete(**kwargs)
+        _current.clear()
 
     def save(self, **kwargs) -> None:
         if self._sparse and time.monotonic() - self._last_write < SAVE_EVERY_S:

@@ -24,11 +24,12 @@ from pathlib import Path
 
 import psutil
 
-from phasebook.runner.kernels import LOG_PREFIX
-from phasebook.runner.worker import DONE
+from phasebook.runner.kernels import LOG_PREFIX, KernelKey, RunZygote
+from phasebook.runner.worker import DONE, KERNEL
 
 WORKER_MODULE = "phasebook.runner.worker"
 STOP_GRACE_S = 3.0  # an idle worker's time to stop its kernels and zygote at the end
+TERM_GRACE_S = 2.0  # a timed-out worker's time to write the notebook before it is killed
 _NOISE = "[IPKernelApp] WARNING"  # "Kernel is running over TCP without encryption"
 
 
@@ -82,6 +83,14 @@ class ProcessRegistry:
                 kill_tree(proc.pid)
 
 
+def _process(pid: int) -> psutil.Process | None:
+    """``pid`` as a process (its start time guards against a recycled pid), if it runs."""
+    try:
+        return psutil.Process(pid)
+    except psutil.Error:
+        return None
+
+
 def kill_tree(pid: int) -> None:
     """Kill a process and all its descendants (the kernel is a child of the worker)."""
     try:
@@ -113,6 +122,7 @@ class Worker:
         registry.add(self.proc)
         self._lines: queue.Queue[str | None] = queue.Queue()
         self._stderr: list[str] = []
+        self._kernel: psutil.Process | None = None  # the run zygote's kernel it works on
         threading.Thread(
             target=self._pump, args=(self.proc.stdout, self._lines), daemon=True
         ).start()
@@ -144,6 +154,7 @@ class Worker:
     def run(self, spec: dict, timeout: float | None) -> tuple[bool, bool]:
         """Send one notebook; ``(finished, timed_out)``. Kills the worker on timeout."""
         deadline = None if timeout is None else time.monotonic() + timeout
+        self._kernel = None
         try:
             self._send(spec)
         except OSError:
@@ -153,15 +164,33 @@ class Worker:
             try:
                 line = self._lines.get(timeout=remaining)
             except queue.Empty:
-                self.stop()
+                self.terminate()
                 return False, True
             if line is None:
                 return False, False
             if line == DONE:
                 return True, False
+            if line.startswith(KERNEL):
+                self._kernel = _process(int(line.split()[-1]))
 
     def stderr_tail(self) -> str:
         return " | ".join(line for line in self._stderr if _NOISE not in line)
+
+    def terminate(self) -> None:
+        """Kill the worker after it has written the notebook as far as it got (SIGTERM, at
+        most :data:`TERM_GRACE_S`), then its zygote and kernels."""
+        try:  # found first: once the worker has exited they are no longer its children
+            tree = psutil.Process(self.proc.pid).children(recursive=True)
+        except psutil.Error:
+            tree = []
+        with contextlib.suppress(OSError):
+            self.proc.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(timeout=TERM_GRACE_S)
+        for proc in tree:
+            with contextlib.suppress(psutil.Error):
+                proc.kill()
+        self.stop()
 
     def stop(self, grace_s: float = 0.0) -> None:
         """Kill the worker, its zygote and kernels; with ``grace_s``, first let it end on its
@@ -172,6 +201,9 @@ class Worker:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.proc.wait(timeout=grace_s)
         kill_tree(self.proc.pid)
+        if self._kernel is not None:  # forked by the run's zygote: not in the worker's tree
+            with contextlib.suppress(psutil.Error):
+                self._kernel.kill()
         self._registry.discard(self.proc)
 
 
@@ -185,6 +217,10 @@ class WorkerPool:
     def __init__(self, size: int, registry: ProcessRegistry, warm: dict | None = None) -> None:
         self.registry = registry
         self.size = max(1, size)
+        self._zygote = RunZygote(KernelKey.from_spec(warm)) if warm is not None else None
+        if self._zygote is not None:  # first: its imports are the longest wait of a run
+            registry.add(self._zygote.proc)  # a kill of its tree ends its kernels
+            warm = self._zygote.spec()
         self._warm = warm
         self._idle: queue.Queue[Worker] = queue.Queue()
         for _ in range(self.size):
@@ -211,6 +247,9 @@ class WorkerPool:
                 worker.proc.stdin.close()  # type: ignore[union-attr]
         for worker in workers:
             worker.stop(grace_s=STOP_GRACE_S)
+        if self._zygote is not None:
+            self._zygote.stop()
+            self.registry.discard(self._zygote.proc)
 
 
 def execute_notebook(job: NotebookJob, pool: WorkerPool) -> Execution:

@@ -1,13 +1,14 @@
 """Warm kernels for a worker: the next notebook's kernel is ready before the notebook is.
 
 A worker asks :class:`KernelSlot` for a kernel per notebook. When the notebook's kernel is
-this interpreter's own ``ipykernel`` (``python3``, the usual case), the slot keeps a
+this interpreter's own ``ipykernel`` (``python3``, the usual case), the slot asks a
 :mod:`~phasebook.runner.zygote` process, started with the kernels' environment and working
 directory, that has already imported ipykernel, IPython, the library, httpx, pandas and
-SQLAlchemy; each kernel is forked from it, serves exactly one notebook, and is shut down
-afterwards. The next notebook's kernel is forked as soon as one is handed out, so it starts
-while the notebook runs. Any other kernel (or another
-environment than the zygote's) is started the usual way, by papermill.
+SQLAlchemy: the run's (:class:`RunZygote`, one for all workers, through a Unix socket) or,
+for another environment or directory, one of the worker's own. Each kernel is forked from
+it, serves exactly one notebook, and is shut down afterwards. The next notebook's kernel is
+forked as soon as one is handed out, so it starts while the notebook runs. Any other kernel
+is started the usual way, by papermill.
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
+import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -29,6 +33,7 @@ if TYPE_CHECKING:  # imported when first needed: the zygote starts before jupyte
 ZYGOTE_MODULE = "phasebook.runner.zygote"
 SHUTDOWN_GRACE_S = 5.0  # as nbclient: a polite shutdown request, then SIGKILL
 PORTS_TIMEOUT_S = 60.0  # as nbclient's kernel start-up timeout
+CONNECT_TIMEOUT_S = 30.0  # the run's zygote binds its socket when its Python has started
 LOG_PREFIX = "phasebook worker: "  # the runner passes such stderr lines on (execute.Worker)
 
 
@@ -56,7 +61,8 @@ class KernelKey:
 
 
 class Zygote:
-    """The forking process for one :class:`KernelKey` (see :mod:`phasebook.runner.zygote`)."""
+    """A worker's own forking process for one :class:`KernelKey` (see
+    :mod:`phasebook.runner.zygote`), asked on its stdin, answering on its stdout."""
 
     def __init__(self, key: KernelKey) -> None:
         self.key = key
@@ -69,21 +75,24 @@ class Zygote:
             env=key.env,
             cwd=key.cwd,
         )
-        self._ready = False
+        self._ask, self._answers = self.proc.stdin, self.proc.stdout
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
 
     def request(self, km: ForkedKernelManager) -> None:
         """Ask for a kernel on ``km``'s connection file; the answer is read by :meth:`pid`."""
         km.write_unbound_connection_file()
-        self.proc.stdin.write(json.dumps({"connection_file": km.connection_file}) + "\n")  # type: ignore[union-attr]
-        self.proc.stdin.flush()  # type: ignore[union-attr]
+        self._ask.write(json.dumps({"connection_file": km.connection_file}) + "\n")  # type: ignore[union-attr]
+        self._ask.flush()  # type: ignore[union-attr]
 
     def pid(self, km: ForkedKernelManager) -> int:
         """The pid of the kernel asked for on ``km`` (blocks until the zygote has forked it;
         an answer about another connection file, one that was discarded, is skipped)."""
         while True:
-            line = self.proc.stdout.readline()  # type: ignore[union-attr]
+            line = self._answers.readline()  # type: ignore[union-attr]
             if not line:
-                raise RuntimeError(f"kernel zygote exited with code {self.proc.wait()}")
+                raise RuntimeError(f"kernel zygote is gone ({self._gone()})")
             try:
                 answer = json.loads(line)
             except ValueError:
@@ -92,6 +101,9 @@ class Zygote:
                 continue
             if answer.get("connection_file", km.connection_file) == km.connection_file:
                 return int(answer["pid"])
+
+    def _gone(self) -> str:
+        return f"exit code {self.proc.wait()}"
 
     def stop(self) -> None:
         with contextlib.suppress(OSError):
@@ -103,22 +115,109 @@ class Zygote:
             self.proc.wait()
 
 
+class SharedZygote(Zygote):
+    """The run's zygote (:class:`RunZygote`), reached through its Unix socket: one set of
+    imports for every worker instead of one per worker."""
+
+    def __init__(self, key: KernelKey, path: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
+        self.key = key
+        self._socket = _connect(path, timeout)
+        stream = self._socket.makefile("rw", encoding="utf-8", newline="\n")
+        self._ask = self._answers = stream
+        self._open = True
+
+    def alive(self) -> bool:
+        return self._open
+
+    def _gone(self) -> str:
+        self._open = False
+        return "its socket closed"
+
+    def stop(self) -> None:
+        """Hang up; the runner stops the zygote itself (:meth:`RunZygote.stop`)."""
+        self._open = False
+        with contextlib.suppress(OSError):
+            self._ask.close()  # type: ignore[union-attr]
+            self._socket.close()
+
+
+def _connect(path: str, timeout: float) -> socket.socket:
+    """A connection to the socket at ``path``, which appears when the zygote has started."""
+    deadline = time.monotonic() + timeout
+    while True:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.connect(path)
+            return sock
+        except OSError:
+            sock.close()
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
+class RunZygote:
+    """The zygote of a whole run, started by the runner before its workers (so the imports
+    happen once per run, not once per worker, and start first): workers reach it through
+    the Unix socket :attr:`path` (:class:`SharedZygote`). Its kernels are its children, not
+    the workers': :meth:`stop` (and a kill of its process tree) ends the ones still alive."""
+
+    def __init__(self, key: KernelKey) -> None:
+        self.key = key
+        self._dir = tempfile.mkdtemp(prefix="phasebook-zygote-")
+        self.path = os.path.join(self._dir, "zygote.sock")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", ZYGOTE_MODULE, "--listen", self.path, key.kernel_name],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,  # kernels' start-up noise; failures reach nbclient
+            env=key.env,
+            cwd=key.cwd,
+        )
+
+    def spec(self) -> dict:
+        """What a worker is told (its warm message): the key and where to connect."""
+        return {
+            "kernel_name": self.key.kernel_name,
+            "cwd": self.key.cwd,
+            "env": self.key.env,
+            "zygote": self.path,
+        }
+
+    def stop(self, grace_s: float = 2.0) -> None:
+        """Stop forking; kernels still alive see their parent go and exit (their parent
+        poller), those that do not are killed."""
+        with contextlib.suppress(OSError):
+            self.proc.stdin.close()  # type: ignore[union-attr]
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(timeout=grace_s)
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+
 class KernelSlot:
     """One worker's kernels: at most one warm kernel waiting, one per notebook."""
 
     def __init__(self) -> None:
         self._zygote: Zygote | None = None
+        self._shared: tuple[KernelKey, str] | None = None
         self._waiting: ForkedKernelManager | None = None
         self._retired: list[tuple[ForkedKernelManager, float]] = []
+
+    def share(self, key: KernelKey, path: str) -> None:
+        """Kernels for ``key`` come from the run's zygote at ``path`` (:class:`RunZygote`)."""
+        self._shared = (key, path)
 
     def prepare(self, key: KernelKey) -> None:
         """Have a warm kernel for ``key`` on the way (returns at once)."""
         if self._zygote is not None and self._zygote.key == key and self._waiting is not None:
             return
         self._discard_waiting()
-        if self._zygote is None or self._zygote.key != key or self._zygote.proc.poll() is not None:
+        if self._zygote is None or self._zygote.key != key or not self._zygote.alive():
             self._stop_zygote()
-            self._zygote = Zygote(key)  # first: it imports while this process loads the rest
+            self._zygote = self._start_zygote(key)
         from phasebook.runner.forked_kernel import ForkedKernelManager, forkable
 
         if not forkable(key.kernel_name):
@@ -178,6 +277,21 @@ class KernelSlot:
                 self._waiting.kill()
             self._waiting.cleanup_connection_file()
         self._waiting = None
+
+    def _start_zygote(self, key: KernelKey) -> Zygote:
+        """The run's zygote when it serves ``key``, else one of this worker's own (started
+        first: it imports while this process loads the rest)."""
+        if self._shared is not None and self._shared[0] == key:
+            from phasebook.runner.forked_kernel import forkable
+
+            if not forkable(key.kernel_name):  # the run's zygote has exited: nothing to fork
+                return Zygote(key)
+            try:
+                return SharedZygote(key, self._shared[1])
+            except OSError as exc:
+                log(f"the run's kernel zygote cannot be reached ({exc}); starting one here")
+                self._shared = None
+        return Zygote(key)
 
     def _stop_zygote(self) -> None:
         if self._zygote is not None:

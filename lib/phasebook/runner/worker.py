@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from phasebook.runner.kernels import KernelKey, KernelSlot, log
 from phasebook.runner.lean_imports import skip_unused_imports
 
 DONE = "phasebook-worker: done"  # printed after each notebook's outcome is written
+KERNEL = "phasebook-worker: kernel"  # + the pid of the pooled kernel the notebook runs on
+TERMINATED = 143  # exit code after SIGTERM (128 + 15), once the notebook is written
 
 
 def kernel_name(spec: dict) -> str:
@@ -70,7 +73,10 @@ def serve(stdin, stdout) -> int:  # noqa: ANN001 - text streams
         for line in stdin:
             spec = json.loads(line)
             if "warm" in spec:
-                slot.prepare(KernelKey.from_spec(spec["warm"]))
+                key = KernelKey.from_spec(spec["warm"])
+                if spec["warm"].get("zygote"):
+                    slot.share(key, spec["warm"]["zygote"])
+                slot.prepare(key)
             else:
                 _run_one(spec, slot, stdout)
             if not papermill_imported:  # while the first kernel starts
@@ -88,6 +94,8 @@ def _run_one(spec: dict, slot: KernelSlot, stdout) -> None:  # noqa: ANN001 - a 
         os.environ.update(spec["env"])
     key = KernelKey.from_spec({**spec, "kernel_name": kernel_name(spec)})
     km = slot.take(key)
+    if km is not None:  # the runner kills it on a timeout: it is not this process's child
+        print(f"{KERNEL} {km.kernel_pid}", file=stdout, flush=True)
     outcome = execute(spec, km)
     if _kernel_never_started(outcome):  # no cell ran: run it once more on a launched kernel
         log(
@@ -114,7 +122,19 @@ def main(argv: list[str] | None = None) -> int:
         print("usage: python -m phasebook.runner.worker --serve", file=sys.stderr)
         return 2
     skip_unused_imports()
+    signal.signal(signal.SIGTERM, _save_and_exit)
     return serve(sys.stdin, sys.stdout)
+
+
+def _save_and_exit(signum: int, frame: object) -> None:
+    """The runner is about to kill this worker (``--timeout``): write the executed notebook
+    as far as it got, the running cell marked, for the report to point at."""
+    try:
+        from phasebook.runner.engine import save_current
+
+        save_current()
+    finally:
+        os._exit(TERMINATED)
 
 
 if __name__ == "__main__":

@@ -1,15 +1,21 @@
 """Kernel zygote: a process that has imported ipykernel and the library once, and forks a
 fresh IPython kernel per notebook.
 
-Run as ``python -m phasebook.runner.zygote`` with the kernel's environment and working
-directory (:mod:`phasebook.runner.kernels` starts it). It imports :data:`PRE_IMPORTS` (into
+Run as ``python -m phasebook.runner.zygote --listen SOCKET KERNEL`` by the runner, once per
+run (:class:`phasebook.runner.kernels.RunZygote`; every worker connects to the Unix socket
+and asks there), or as ``python -m phasebook.runner.zygote`` by a worker whose notebook needs
+another environment or directory (asked on stdin), always with the kernels' environment and
+working directory. It imports :data:`PRE_IMPORTS` (into
 ``sys.modules`` only: no kernel, no shell, no user namespace exists yet), then reads one
-connection-file path per line on stdin; for each it forks, and the child becomes exactly
+connection-file path per line; for each it forks, and the child becomes exactly
 what ``python -m ipykernel_launcher -f FILE --HistoryManager.hist_file=:memory:`` would be
 (the command nbclient runs), minus the imports. The parent answers ``{"pid": N,
-"connection_file": FILE}`` on stdout. The file's ports are 0: the kernel binds free ones
+"connection_file": FILE}``. The file's ports are 0: the kernel binds free ones
 and writes them back (:mod:`phasebook.runner.forked_kernel` says why).
-:data:`LATER_IMPORTS` follow the first fork, so the first kernel is not kept waiting.
+:data:`LATER_IMPORTS` follow the first fork (for the run's zygote: once no request is
+waiting), so the first kernels are not kept waiting. No zmq context, thread or event loop
+exists in the zygote when it forks (only numpy's OpenBLAS thread, which its fork handler
+stops): each kernel creates its own after the fork.
 
 A forked kernel is a new process: its globals, ``In``/``Out``, execution count and
 monkeypatches are its own and die with it. What it shares with its siblings is what the
@@ -27,7 +33,9 @@ import importlib
 import importlib.util
 import json
 import os
+import selectors
 import signal
+import socket
 import sys
 
 # CPU seconds to import, measured here (docs/runner.md): ipykernel and IPython 0.29, the
@@ -69,6 +77,7 @@ PRE_IMPORTS = (
 )
 LATER_IMPORTS = ("pandas", "sqlalchemy", "sqlite3", "sqlalchemy.dialects.sqlite")
 HIST_FILE_ARG = "--HistoryManager.hist_file=:memory:"  # what nbclient passes to ipykernel
+LISTEN = "--listen"  # python -m phasebook.runner.zygote --listen SOCKET KERNEL: the run's
 
 
 def pre_import(modules: tuple[str, ...] = PRE_IMPORTS) -> list[str]:
@@ -142,30 +151,98 @@ def _reap(signum: int, frame: object) -> None:
             pass
 
 
-def serve(stdin, stdout) -> int:  # noqa: ANN001 - text streams
-    """Fork one kernel per connection-file line; answer each with its pid."""
-    signal.signal(signal.SIGCHLD, _reap)
-    spec = importlib.util.find_spec("ipykernel_launcher")
-    launcher = (spec.origin if spec else None) or "ipykernel_launcher"  # a kernel's sys.argv[0]
-    failed = pre_import(PRE_IMPORTS)
-    later = LATER_IMPORTS
-    for line in stdin:
-        connection_file = json.loads(line)["connection_file"]
+class Forker:
+    """What the two ways of asking for kernels share: the imports and the fork itself."""
+
+    def __init__(self) -> None:
+        signal.signal(signal.SIGCHLD, _reap)
+        spec = importlib.util.find_spec("ipykernel_launcher")
+        self.launcher = (spec.origin if spec else None) or "ipykernel_launcher"  # sys.argv[0]
+        self.failed = pre_import(PRE_IMPORTS)
+        self.later = LATER_IMPORTS
+
+    def fork(self, connection_file: str, close_fds: tuple[int, ...] = ()) -> dict:
+        """Fork a kernel on ``connection_file``; the answer for whoever asked. The child
+        closes ``close_fds`` (the zygote's sockets: a kernel must not hold them open)."""
         gc.freeze()  # the imported objects: the child's collector skips them, copies fewer pages
         pid = os.fork()
         if pid == 0:
-            become_kernel(connection_file, launcher)
-        answer = {"pid": pid, "connection_file": connection_file, "failed": failed}
+            for fd in close_fds:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+            become_kernel(connection_file, self.launcher)
+        return {"pid": pid, "connection_file": connection_file, "failed": self.failed}
+
+    def import_later(self) -> None:
+        if self.later:
+            self.failed, self.later = self.failed + pre_import(self.later), ()
+
+
+def serve(stdin, stdout) -> int:  # noqa: ANN001 - text streams
+    """One worker's zygote: fork one kernel per connection-file line; answer each with its
+    pid."""
+    forker = Forker()
+    for line in stdin:
+        answer = forker.fork(json.loads(line)["connection_file"])
         print(json.dumps(answer), file=stdout, flush=True)
-        failed, later = failed + pre_import(later), ()
+        forker.import_later()
     return 0
 
 
-def main() -> int:
+def serve_socket(path: str, kernel_name: str) -> int:
+    """The run's zygote: every worker connects to the Unix socket ``path`` and asks there, a
+    connection-file line at a time. The socket exists before the imports start (workers
+    connect and ask meanwhile); :data:`LATER_IMPORTS` wait until no request is waiting.
+    Ends when stdin closes (the runner's signal), or at once when ``kernel_name`` is not a
+    kernel this zygote can fork (the workers check the same and do not connect)."""
+    from phasebook.runner.forked_kernel import forkable
+
+    if not forkable(kernel_name):
+        return 0
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    server.listen(16)
+    forker = Forker()
+    selector = selectors.DefaultSelector()
+    selector.register(server, selectors.EVENT_READ)
+    selector.register(0, selectors.EVENT_READ)
+    pending: dict[socket.socket, bytes] = {}
+    while True:
+        events = selector.select(timeout=0 if forker.later else None)
+        if not events:
+            forker.import_later()
+        for key, _ in events:
+            if key.fileobj is server:
+                conn, _ = server.accept()
+                selector.register(conn, selectors.EVENT_READ)
+                pending[conn] = b""
+            elif key.fileobj == 0:
+                if not os.read(0, 4096):
+                    return 0
+            else:
+                conn = key.fileobj  # type: ignore[assignment]
+                data = conn.recv(65536)
+                if not data:
+                    selector.unregister(conn)
+                    conn.close()
+                    del pending[conn]
+                    continue
+                lines = (pending[conn] + data).split(b"\n")
+                pending[conn] = lines.pop()
+                for line in lines:
+                    mine = (server.fileno(), selector.fileno(), *(c.fileno() for c in pending))
+                    answer = forker.fork(json.loads(line)["connection_file"], mine)
+                    conn.sendall((json.dumps(answer) + "\n").encode())
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
     # As ipykernel_launcher: the working directory is not on sys.path while modules load
     # (IPython puts it back when the shell starts).
     if sys.path and sys.path[0] in ("", os.getcwd()):
         del sys.path[0]
+    if len(args) == 3 and args[0] == LISTEN:
+        return serve_socket(args[1], args[2])
     return serve(sys.stdin, sys.stdout)
 
 
