@@ -301,21 +301,25 @@ def plot_pages(read: PagedRead, *, limit_ms: float) -> Any:
     return _finish(fig)
 
 
-def plot_memory(soak_run: Soak, *, limit_mb: float) -> Any:
-    """RSS of each sampled process over the run, publications per second beneath; the first
-    and last fifths (what the growth compares) shaded."""
+def plot_memory(soak_run: Soak, *, limit_mb: float, service: str = "checkout") -> Any:
+    """RSS of each sampled process over the run, with the line ``service`` must stay under
+    (its first fifth + ``limit_mb``); publications per second beneath. The first and last
+    fifths, which the growth compares, are shaded."""
     import matplotlib.pyplot as plt
 
     fig, (rss, rate) = plt.subplots(2, 1, figsize=(10, 5.5), sharex=True)
     samples = soak_run.samples.assign(t=soak_run.samples["timestamp"] - soak_run.started)
-    for service, group in samples.groupby("service"):
-        rss.plot(group["t"], group["rss_mb"], label=service)
+    for name, group in samples.groupby("service"):
+        rss.plot(group["t"], group["rss_mb"], label=name)
+    growth = soak_run.growth().set_index("service")
+    if service in growth.index:
+        ceiling = growth.loc[service, "rss_start_mb"] + limit_mb
+        rss.axhline(ceiling, color="red", ls="--", label=f"{service}: start + {limit_mb:g} MB")
     span = soak_run.ended - soak_run.started
     for ax in (rss, rate):
         ax.axvspan(0, span / 5, color="grey", alpha=0.1)
         ax.axvspan(span * 4 / 5, span, color="grey", alpha=0.1)
     rss.set_ylabel("RSS, MB")
-    rss.set_title(f"growth allowed: < {limit_mb:g} MB", fontsize="medium")
     rss.legend(loc="upper left", fontsize="small")
     requests = soak_run.requests
     per_second = requests[requests["status"] == 201].groupby(requests["t"].astype(int)).size()

@@ -234,5 +234,6 @@ def test_the_plots_draw_every_measurement():
     pages = perf.plot_pages(read, limit_ms=500)
     assert len(pages.axes[0].patches) == len(read.pages)
     memory = perf.plot_memory(run, limit_mb=50)
-    assert sorted(line.get_label() for line in memory.axes[0].lines) == ["checkout", "gateway"]
+    labels = sorted(line.get_label() for line in memory.axes[0].lines)
+    assert labels == ["checkout", "checkout: start + 50 MB", "gateway"]
     assert isinstance(run.samples, pd.DataFrame)
