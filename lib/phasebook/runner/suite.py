@@ -15,15 +15,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from phasebook.discovery import resolve_target
 from phasebook.params import display_name, load_params
-from phasebook.preflight import check_platform
-from phasebook.report.results import NotebookResult
 from phasebook.report.run import RunInfo
 from phasebook.report.scrub import Scrubber
-from phasebook.report.write import write_run_report
-from phasebook.runner.collect import HtmlExports, collect_result
 from phasebook.runner.discovery import is_exclusive, kernel_name, select_suite
 from phasebook.runner.embedded import (
     EmbeddedPlan,
@@ -34,6 +30,9 @@ from phasebook.runner.embedded import (
 from phasebook.runner.execute import NotebookJob, ProcessRegistry, WorkerPool, execute_notebook
 from phasebook.runner.lean_imports import skip_unused_imports
 from phasebook.runner.progress import Progress
+
+if TYPE_CHECKING:
+    from phasebook.report.results import NotebookResult
 
 DEFAULT_TIMEOUT = 600.0
 
@@ -75,6 +74,12 @@ def run_suite(
     # Workers import papermill and fork their first kernels while the platform starts.
     warm = {"kernel_name": kernel_name(notebooks[0]), "cwd": str(notebooks[0].parent), "env": env}
     pool = WorkerPool(min(options.jobs, len(notebooks)), ProcessRegistry(), warm)
+    # Imported only now (httpx alone is 0.5 CPU s): the zygote's imports are a run's longest
+    # wait, so it is started first and the runner loads the rest beside it.
+    from phasebook.discovery import resolve_target
+    from phasebook.preflight import check_platform
+    from phasebook.report.write import write_run_report
+
     with contextlib.closing(pool), _platform(environ, plan) as platform:
         target = resolve_target(params)
         check_platform(params, target)
@@ -155,6 +160,8 @@ def _job(notebook: Path, options: RunOptions, out_dir: Path, env: dict) -> Noteb
 def _execute_all(
     jobs: list[NotebookJob], pool: WorkerPool, scrubber: Scrubber, progress: Progress
 ) -> list[NotebookResult]:
+    from phasebook.runner.collect import HtmlExports, collect_result
+
     registry = pool.registry
     exports = HtmlExports(scrubber)  # beside the next notebooks, not before them
 
