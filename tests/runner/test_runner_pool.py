@@ -275,3 +275,14 @@ def test_a_timed_out_notebook_is_written_as_far_as_it_got_and_its_kernel_killed(
         time.sleep(0.1)
     alive = psutil.pid_exists(kernel) and psutil.Process(kernel).status() != psutil.STATUS_ZOMBIE
     assert not alive, "the timed-out notebook's kernel outlived its worker"
+
+
+def test_notebooks_still_run_when_the_runs_zygote_is_gone(tmp_path: Path, pool_of_two) -> None:
+    notebook = _notebook(tmp_path / "01_pid.ipynb", "import json", PID)
+    assert _run(pool_of_two, notebook, tmp_path / "first.ipynb").error is None
+    pool_of_two._zygote.proc.kill()
+    pool_of_two._zygote.proc.wait()
+    time.sleep(2)  # its forked, waiting kernels notice their parent is gone and exit
+    started = time.monotonic()
+    assert _run(pool_of_two, notebook, tmp_path / "second.ipynb").error is None
+    assert time.monotonic() - started < 60  # a fallback, not a 30 s wait for the socket

@@ -34,6 +34,7 @@ ZYGOTE_MODULE = "phasebook.runner.zygote"
 SHUTDOWN_GRACE_S = 5.0  # as nbclient: a polite shutdown request, then SIGKILL
 PORTS_TIMEOUT_S = 60.0  # as nbclient's kernel start-up timeout
 CONNECT_TIMEOUT_S = 30.0  # the run's zygote binds its socket when its Python has started
+REFUSED_GRACE_S = 0.5  # between the zygote's bind() and listen(); refused longer: it is gone
 LOG_PREFIX = "phasebook worker: "  # the runner passes such stderr lines on (execute.Worker)
 
 
@@ -142,16 +143,21 @@ class SharedZygote(Zygote):
 
 
 def _connect(path: str, timeout: float) -> socket.socket:
-    """A connection to the socket at ``path``, which appears when the zygote has started."""
+    """A connection to the socket at ``path``, which appears when the zygote has started
+    (refused for more than a moment: the zygote is gone)."""
     deadline = time.monotonic() + timeout
+    refused_until = None
     while True:
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             sock.connect(path)
             return sock
-        except OSError:
+        except OSError as exc:
             sock.close()
-            if time.monotonic() > deadline:
+            now = time.monotonic()
+            if isinstance(exc, ConnectionRefusedError):  # bound, not yet listening, or dead
+                refused_until = refused_until or now + REFUSED_GRACE_S
+            if now > deadline or (refused_until is not None and now > refused_until):
                 raise
             time.sleep(0.01)
 
@@ -224,7 +230,13 @@ class KernelSlot:
             self._stop_zygote()
             return
         km = ForkedKernelManager(kernel_name=key.kernel_name)
-        self._zygote.request(km)
+        try:
+            self._zygote.request(km)
+        except OSError as exc:  # the zygote is gone: the next notebook's kernel is launched
+            log(f"kernel zygote unreachable ({exc}); the next notebook runs on a launched kernel")
+            km.cleanup_connection_file()
+            self._stop_zygote()
+            return
         self._waiting = km
 
     def take(self, key: KernelKey) -> ForkedKernelManager | None:
@@ -236,10 +248,10 @@ class KernelSlot:
             return None
         from phasebook.runner.forked_kernel import KernelDied
 
-        km.attach(self._zygote.pid(km))
         try:
+            km.attach(self._zygote.pid(km))
             km.wait_for_ports(PORTS_TIMEOUT_S)
-        except KernelDied as exc:
+        except (KernelDied, RuntimeError, OSError) as exc:  # RuntimeError: the zygote is gone
             log(f"{exc}; the notebook runs on a launched kernel")
             km.kill()
             km.cleanup_connection_file()
