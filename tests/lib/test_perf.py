@@ -129,11 +129,10 @@ def test_a_read_of_an_exact_multiple_ends_on_the_empty_page_and_is_bounded():
     assert len(bounded.ids) == 10
 
 
-def test_the_median_read_is_the_middle_one_by_total_time():
-    reads = [perf.PagedRead(ms, pd.DataFrame(), [], []) for ms in (30.0, 10.0, 20.0)]
-    assert perf.median_read(reads).ms == 20.0
-    assert perf.median_read(reads[:2]).ms == 30.0  # of two, the slower
-    assert perf.median_read(reads[:1]).ms == 30.0
+def test_the_fastest_read_is_the_one_with_the_least_total_time():
+    reads = [perf.PagedRead(ms, pd.DataFrame(), [n], []) for n, ms in enumerate((30.0, 10.0, 20.0))]
+    assert perf.fastest_read(reads).ids == [1]
+    assert perf.fastest_read(reads[:1]).ms == 30.0
 
 
 class GrowingProcess:
