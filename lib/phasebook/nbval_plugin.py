@@ -28,6 +28,7 @@ import sys
 import tempfile
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +69,10 @@ def _nbval_on(config: pytest.Config) -> bool:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if not _nbval_on(config) or hasattr(config, "workerinput"):
+    if not _nbval_on(config):
+        return
+    _kernels_on_unix_sockets()
+    if hasattr(config, "workerinput"):
         return  # xdist workers inherit the controller's environment (and its platform)
     if getattr(config.option, "nbval_sanitize_with", None) is None:
         config.option.nbval_sanitize_with = str(SANITIZE_FILE)
@@ -83,6 +87,37 @@ def pytest_configure(config: pytest.Config) -> None:
     if mode == "fresh" or where is None:
         where = _start_fresh()
     config.stash[_WHERE] = where
+
+
+def _kernels_on_unix_sockets() -> None:
+    """nbval's kernels talk over Unix sockets instead of five TCP ports each.
+
+    jupyter_client picks a TCP kernel's ports by binding port 0 and closing the socket; the
+    kernel binds them a moment later. On a machine where load tests open thousands of client
+    connections, one of those ports is sometimes taken by then, and the kernel exits before it
+    answers ("Kernel died before replying to kernel_info", 14 cells of one notebook in a CI
+    run). Unix sockets in the Jupyter runtime directory cannot collide. nbval builds its
+    KernelManager itself, so the plugin swaps in one whose transport is ``ipc``.
+    """
+    import nbval.kernel
+    from jupyter_client.manager import KernelManager
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    if getattr(nbval.kernel.KernelManager, "phasebook_ipc", False):
+        return
+
+    class UnixSocketKernelManager(KernelManager):
+        phasebook_ipc = True
+
+        def __init__(self, **kwargs: Any) -> None:
+            kwargs.setdefault("transport", "ipc")
+            # An absolute prefix: the default ("kernel-ipc") is relative, and the kernel runs
+            # in the notebook's folder while the client connects from pytest's.
+            prefix = Path(jupyter_runtime_dir(), f"nbval-{uuid.uuid4().hex[:12]}-ipc")
+            kwargs.setdefault("ip", str(prefix))
+            super().__init__(**kwargs)
+
+    nbval.kernel.KernelManager = UnixSocketKernelManager
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
