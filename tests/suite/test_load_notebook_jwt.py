@@ -2,8 +2,9 @@
 through the params' jwt provider (a token minted per simulated user), so no request fails
 authentication (issue 11: they used to send only X-User-Id and 100 % of cart requests failed).
 
-Capacity thresholds (throughput, read p99, CPU) are lowered, as in test_load_notebook_thresholds:
-they measure this shared machine, not the auth; every request must still get its answer.
+Capacity thresholds (throughput, read p99, checkout p95, CPU) are lowered, as in
+test_load_notebook_thresholds: they measure this shared machine, not the auth; every request
+must still get its answer.
 """
 
 from __future__ import annotations
@@ -23,7 +24,13 @@ REPO = Path(__file__).resolve().parents[2]
 LOAD_MIME = "application/vnd.phasebook.load+json"
 AUTHENTICATED = ("/api/v1/cart", "/api/v1/checkout")
 PROFILE = {"ramp_up_s": 2, "sustain_s": 8, "ramp_down_s": 1, "read_s": 3, "users": 10}
-LOWERED = {"min_orders_per_min": 1, "min_read_rps": 1, "read_p99_ms": 5000, "max_cpu_pct": 400}
+LOWERED = {
+    "min_orders_per_min": 1,
+    "min_read_rps": 1,
+    "read_p99_ms": 5000,
+    "max_cpu_pct": 400,
+    "checkout_p95_ms": 10000,  # 2,200 ms once in CI beside other suites: latency is not auth
+}
 
 
 def _parameters() -> list[str]:

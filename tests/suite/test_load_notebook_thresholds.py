@@ -34,6 +34,9 @@ SHORT = [
     "10",
 ]
 
+# Only L.1 may fail: the other capacity thresholds measure this shared machine, not the notebook.
+MACHINE_CAPACITY_LOWERED = ["-p", "read_p99_ms", "5000", "-p", "max_cpu_pct", "400"]
+
 
 def test_an_impossible_checkout_p95_fails_the_load_notebook_with_the_measured_figure(tmp_path):
     out = tmp_path / "run"
@@ -53,6 +56,7 @@ def test_an_impossible_checkout_p95_fails_the_load_notebook_with_the_measured_fi
         "-p",
         "min_read_rps",
         "1",
+        *MACHINE_CAPACITY_LOWERED,
         env=dict(os.environ),
         cwd=REPO,
         timeout=300,
