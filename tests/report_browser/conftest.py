@@ -67,17 +67,22 @@ def _artifacts() -> Path:
 
 
 @pytest.fixture(scope="session")
-def failing_run() -> Run:
-    """The run described in the module doc (about 2 minutes on 2 shared cores)."""
+def failing_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """The run described in the module doc (about 2 minutes on 2 shared cores).
+
+    The run and its notebooks live in this process's temp dir; only screenshots, logs and sizes
+    go to the shared artifacts folder. A CI log showed two runs in one shared folder, the second
+    deleting the first's files under it (FileNotFoundError in 20_load)."""
     import time
 
     artifacts = _artifacts()
-    shutil.rmtree(artifacts, ignore_errors=True)
-    notebooks = artifacts / "notebooks"
-    notebooks.mkdir(parents=True)
+    artifacts.mkdir(parents=True, exist_ok=True)
+    work = tmp_path_factory.mktemp("report-browser")
+    notebooks = work / "notebooks"
+    notebooks.mkdir()
     for source in [*NOTEBOOKS, FIXTURES / "09_deliberate_failure.ipynb"]:
         shutil.copy(source, notebooks / source.name)
-    out = artifacts / "run"
+    out = work / "run"
     params = [arg for name, value in LOAD.items() for arg in ("-p", name, value)]
     command = [sys.executable, "-m", "phasebook.cli", "run", "--embedded", "--jobs", "2"]
     command += ["--notebooks", str(notebooks), "--out", str(out), *params]
