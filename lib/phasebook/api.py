@@ -35,7 +35,11 @@ Observer = Callable[[Response], None]
 #: pool close "surplus" idle connections, and httpcore 1.0.9 can close one it has just handed
 #: to a waiting request: that request fails with ``ReadError: [Errno 9] Bad file descriptor``
 #: (encode/httpcore#1110, seen in CI). Keeping every connection alive never closes one.
-POOL_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+#: An idle connection is dropped after 2 s, before a server's usual keep-alive timeout (uvicorn:
+#: 5 s, httpx's default expiry: also 5 s), so a request is not sent on a connection the server
+#: is closing at that moment (a "Connection reset by peer" at that edge; a precaution — one CI
+#: run saw such a reset in 44_consistency_1000's 100 in-flight creates, cause not confirmed).
+POOL_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100, keepalive_expiry=2.0)
 
 
 class ApiClient:
