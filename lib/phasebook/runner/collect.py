@@ -48,10 +48,14 @@ class HtmlExports:
     def submit(self, job: NotebookJob, nb: Mapping) -> None:
         self._pending.append(self._threads.submit(export_html, job, nb, self._scrubber))
 
-    def wait(self) -> None:
-        """Every submitted export written."""
+    def drain(self) -> None:
+        """Every export submitted so far written (more may be submitted afterwards)."""
         for future in self._pending:
             future.result()
+
+    def wait(self) -> None:
+        """Every submitted export written."""
+        self.drain()
         self._threads.shutdown(wait=True)
 
     def cancel(self) -> None:
