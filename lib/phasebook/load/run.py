@@ -58,6 +58,8 @@ class LoadProfile:
     processes: int = 1
     workers: int = 0
     wait_s: tuple[float, float] = (0.5, 1.5)
+    browse_wait_s: tuple[float, float] = (0.05, 0.15)
+    """Think time of the catalogue readers: short, so the read p99 rests on ~1,000 samples."""
     read_users: int = 50
     read_s: float = 10.0
     allow_remote: bool = False
@@ -76,6 +78,7 @@ class LoadProfile:
         if not key["workers"]:
             key.pop("workers")  # baselines recorded before distributed mode stay comparable
         key["wait_s"] = list(self.wait_s)
+        key["browse_wait_s"] = list(self.browse_wait_s)
         return key
 
 
@@ -228,6 +231,7 @@ def run_load(
     and jwt), else the default persona; ``as_user`` (persona name) makes all of them one."""
     env = {**data.env(), "PHASEBOOK_LOAD_SCENARIO": "mixed"}
     env["PHASEBOOK_LOAD_WAIT_S"] = ",".join(f"{w:g}" for w in profile.wait_s)
+    env["PHASEBOOK_LOAD_BROWSE_WAIT_S"] = ",".join(f"{w:g}" for w in profile.browse_wait_s)
     env.update(auth_env(session, as_user))
     return _run(session, profile, profile.stages(), env=env, out_dir=out_dir, label="mixed")
 
