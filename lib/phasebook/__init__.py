@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from .deferred_grammar import defer_rfc3987_syntax
 from .errors import (
     ApiError,
     ApiTimeout,
@@ -27,6 +28,10 @@ from .errors import (
     PhasebookError,
     PlatformUnreachable,
 )
+
+# jsonschema (contract checks) would compile rfc3987_syntax's IRI grammar at import, 1.5 s,
+# for formats phasebook never checks: it now compiles on first use (deferred_grammar.py).
+defer_rfc3987_syntax()
 
 if TYPE_CHECKING:
     from .params import Params, load_params
