@@ -16,6 +16,7 @@ every check is appended and filed under the current test.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -31,11 +32,10 @@ class Execution:
 
 def kernel_execution() -> Execution | None:
     """The cell run the kernel is executing now, or None outside a kernel or without a cell id."""
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - IPython is a dependency
+    ipython = sys.modules.get("IPython")  # every kernel has imported it; elsewhere, no import
+    if ipython is None:
         return None
-    kernel = getattr(get_ipython(), "kernel", None)
+    kernel = getattr(ipython.get_ipython(), "kernel", None)
     get_parent = getattr(kernel, "get_parent", None)
     if get_parent is None:
         return None
