@@ -28,7 +28,6 @@ from phasebook.runner.embedded import (
     plan_embedded,
 )
 from phasebook.runner.execute import NotebookJob, ProcessRegistry, WorkerPool, execute_notebook
-from phasebook.runner.lean_imports import skip_unused_imports
 from phasebook.runner.progress import Progress
 
 if TYPE_CHECKING:
@@ -64,7 +63,6 @@ def run_suite(
 ) -> SuiteOutcome:
     """Run the selected notebooks and write the report; see the module doc for errors."""
     environ = dict(os.environ if environ is None else environ)
-    skip_unused_imports()  # before the HTML export imports nbconvert
     notebooks = select_suite(options.notebooks_dir, options.patterns)
     started, clock = datetime.now().astimezone(), time.monotonic()
     plan = plan_embedded() if options.embedded else None

@@ -20,7 +20,6 @@ from pathlib import Path
 
 from phasebook.runner.discovery import kernel_name as notebook_kernel_name
 from phasebook.runner.kernels import KernelKey, KernelSlot, log
-from phasebook.runner.lean_imports import skip_unused_imports
 
 DONE = "phasebook-worker: done"  # printed after each notebook's outcome is written
 KERNEL = "phasebook-worker: kernel"  # + the pid of the pooled kernel the notebook runs on
@@ -121,7 +120,6 @@ def main(argv: list[str] | None = None) -> int:
     if args != ["--serve"]:
         print("usage: python -m phasebook.runner.worker --serve", file=sys.stderr)
         return 2
-    skip_unused_imports()
     signal.signal(signal.SIGTERM, _save_and_exit)
     return serve(sys.stdin, sys.stdout)
 

@@ -41,9 +41,10 @@ import sys
 # CPU seconds to import, measured here (docs/runner.md): ipykernel and IPython 0.29, the
 # library's session with httpx 0.24; a first request adds httpx's transport (httpcore, anyio,
 # h11, certifi) and, when params name an OpenAPI document, phasebook.openapi with jsonschema
-# (1.6 s, most of it rfc3987_syntax's grammar): 2.1 CPU s of a one-request notebook, 0.01
-# once imported here. What IPKernelApp.initialize() imports on its own (155 modules, most of
-# them debugpy's, for the kernel's debugger; IPython's debugger, completer, storemagic;
+# (1.6 s, most of it rfc3987_syntax's grammar, 0.11-0.18 s since phasebook.deferred_grammar):
+# 2.1 CPU s of a one-request notebook then, 0.01 once imported here. What
+# IPKernelApp.initialize() imports on its own (155 modules, most of them debugpy's, for the
+# kernel's debugger; IPython's debugger, completer, storemagic;
 # tornado's queues) cost every kernel 0.08-0.09 of its 0.13-0.15 CPU s to start (measured in a
 # forked child, sys.modules before and after initialize()). pandas 0.26 and SQLAlchemy with
 # its SQLite dialect 0.20 (a first database query) follow the first fork, so the first kernel
