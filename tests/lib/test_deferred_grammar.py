@@ -54,16 +54,16 @@ def test_importing_phasebook_then_jsonschema_defers_the_grammar_not_the_results(
 
 def test_the_stand_in_delegates_every_name_and_submodule() -> None:
     seen = _run(
-        f"""
+        """
         import json, sys
         import phasebook
         import rfc3987_syntax
         stand_in = type(rfc3987_syntax).__name__
         import rfc3987_syntax.utils  # a submodule, through the stand-in's __path__
         tree = rfc3987_syntax.parse(term="iri", value="http://example.com/x")
-        print(json.dumps({{"stand_in": stand_in, "tree": type(tree).__name__,
+        print(json.dumps({"stand_in": stand_in, "tree": type(tree).__name__,
             "now": type(sys.modules["rfc3987_syntax"]).__name__,
-            "valid": rfc3987_syntax.is_valid_syntax("iri", "http://example.com/x")}}))
+            "valid": rfc3987_syntax.is_valid_syntax("iri", "http://example.com/x")}))
         """
     )
     assert seen == {"stand_in": "_Deferred", "tree": "Tree", "now": "module", "valid": True}
