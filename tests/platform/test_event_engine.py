@@ -129,6 +129,22 @@ def test_a_sqlite_timestamp_is_sliced_into_the_text_rfc3339_makes_of_it(moment):
     )  # another writer's format: parsed
 
 
+@pytest.mark.parametrize(
+    "stored", ["2026-01-02 03:04:05", "2026-01-02T03:04:05.123456", "2026-01-02 04:04:05+01:00"]
+)
+def test_a_timestamp_another_writer_stored_reads_the_same_in_a_page_and_a_query(engine, stored):
+    if engine.dialect.name != "sqlite":
+        pytest.skip("text timestamps are SQLite's storage")
+    _append(engine, [_event("other-writer")], user_id=6)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE events SET created_at = ? WHERE user_id = 6", (stored,))
+    with engine.connect() as conn:
+        log = SqlEventLog(conn)
+        expected = log.query(6)
+        assert json.loads(log.page_json(6)) == {"events": expected}
+    assert expected[0]["created_at"] == rfc3339(dt.datetime.fromisoformat(stored))
+
+
 def test_sequences_are_per_user_so_one_user_never_learns_of_anothers_aggregate(engine):
     _append(engine, [_event("shared")], user_id=1)
     assert _append(engine, [_event("shared", expected=1)], user_id=2)[0]["sequence"] == 1
