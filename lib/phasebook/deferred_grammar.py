@@ -41,15 +41,15 @@ def is_valid_syntax(term: str, value: str) -> bool:
 
 def _real() -> types.ModuleType:
     with _lock:
-        current = sys.modules.get(NAME)
-        if isinstance(current, _Deferred):
-            del sys.modules[NAME]
-            try:
-                return importlib.import_module(NAME)
-            except BaseException:
-                sys.modules[NAME] = current
-                raise
-        return importlib.import_module(NAME)
+        stand_in = sys.modules.get(NAME)
+        if isinstance(stand_in, _Deferred):
+            del sys.modules[NAME]  # so the import below loads the real module
+        try:
+            return importlib.import_module(NAME)
+        except BaseException:
+            if isinstance(stand_in, _Deferred):
+                sys.modules[NAME] = stand_in
+            raise
 
 
 def defer_rfc3987_syntax() -> bool:
