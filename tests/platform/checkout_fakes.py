@@ -30,6 +30,7 @@ from shopstack.checkout.service_layer.broadcaster import Broadcaster
 from shopstack.checkout.service_layer.pause import PausePoint
 from shopstack.checkout.service_layer.ports import CAPTURED, RESERVED, Charge, Reservation
 from shopstack.checkout.service_layer.runtime import Runtime
+from shopstack.checkout.service_layer.unit_of_work import EventQuery
 from shopstack.contracts import EventPayload
 
 
@@ -108,25 +109,16 @@ class MemoryEventLog:
         self.store.events.append(event)
         return event
 
-    def query(  # noqa: PLR0913 - the SQL log's filters
-        self,
-        user_id,
-        *,
-        tenant_id="default",
-        event_type=None,
-        aggregate_id=None,
-        after_id=0,
-        limit=100,
-    ):
+    def query(self, query: EventQuery) -> list[dict[str, Any]]:
         found = [
             e
             for e in self.store.events
-            if (e["tenant_id"], e["user_id"]) == (tenant_id, user_id)
-            and e["id"] > after_id
-            and event_type in (None, e["event_type"])
-            and aggregate_id in (None, e["aggregate_id"])
+            if (e["tenant_id"], e["user_id"]) == (query.tenant_id, query.user_id)
+            and e["id"] > query.after_id
+            and query.event_type in (None, e["event_type"])
+            and query.aggregate_id in (None, e["aggregate_id"])
         ]
-        return found[:limit]
+        return found[: query.limit]
 
 
 class MemoryOutbox:

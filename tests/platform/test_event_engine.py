@@ -18,6 +18,7 @@ from shopstack.checkout.adapters.sql import SqlUnitOfWork
 from shopstack.checkout.adapters.tables import events, metadata
 from shopstack.checkout.domain.client_events import NewEvent, SequenceConflict
 from shopstack.checkout.service_layer.event_engine import append_events
+from shopstack.checkout.service_layer.unit_of_work import EventQuery
 from shopstack.db import open_service_database
 from shopstack.wire import rfc3339
 from sqlalchemy import DateTime, func, select
@@ -109,8 +110,9 @@ def test_a_page_encoded_by_the_store_is_the_json_of_its_query(engine, filters):
     _append(engine, batch, user_id=5)
     with engine.connect() as conn:
         log = SqlEventLog(conn)
-        expected = log.query(5, **filters)
-        assert expected and json.loads(log.page_json(5, **filters)) == {"events": expected}
+        query = EventQuery(5, **filters)
+        expected = log.query(query)
+        assert expected and json.loads(log.page_json(query)) == {"events": expected}
 
 
 @pytest.mark.parametrize(
@@ -140,8 +142,8 @@ def test_a_timestamp_another_writer_stored_reads_the_same_in_a_page_and_a_query(
         conn.exec_driver_sql("UPDATE events SET created_at = ? WHERE user_id = 6", (stored,))
     with engine.connect() as conn:
         log = SqlEventLog(conn)
-        expected = log.query(6)
-        assert json.loads(log.page_json(6)) == {"events": expected}
+        expected = log.query(EventQuery(6))
+        assert json.loads(log.page_json(EventQuery(6))) == {"events": expected}
     assert expected[0]["created_at"] == rfc3339(dt.datetime.fromisoformat(stored))
 
 

@@ -30,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 
 from shopstack.checkout.adapters.tables import events
 from shopstack.checkout.domain.client_events import NewEvent, SequenceConflict
+from shopstack.checkout.service_layer.unit_of_work import EventQuery
 from shopstack.contracts import EventPayload
 from shopstack.wire import rfc3339, utcnow
 
@@ -239,57 +240,32 @@ class SqlEventLog:
             for row in rows
         ]
 
-    def query(  # noqa: PLR0913 - keyword-only filters
-        self,
-        user_id: int,
-        *,
-        event_type: str | None = None,
-        aggregate_id: str | None = None,
-        after_id: int = 0,
-        limit: int = 100,
-        tenant_id: str = DEFAULT_TENANT,
-    ) -> list[dict[str, Any]]:
+    def query(self, query: EventQuery) -> list[dict[str, Any]]:
         """A user's events in the order they happened, after ``after_id``, at most ``limit``."""
-        rows = self._page(user_id, tenant_id, event_type, aggregate_id, after_id, limit)
         stamp = self._stamp
-        return [_wire(*row[:4], json.loads(row[4]), *row[5:7], stamp(row[7])) for row in rows]
+        return [
+            _wire(*row[:4], json.loads(row[4]), *row[5:7], stamp(row[7]))
+            for row in self._page(query)
+        ]
 
-    def page_json(  # noqa: PLR0913 - keyword-only filters
-        self,
-        user_id: int,
-        *,
-        event_type: str | None = None,
-        aggregate_id: str | None = None,
-        after_id: int = 0,
-        limit: int = 100,
-        tenant_id: str = DEFAULT_TENANT,
-    ) -> bytes:
+    def page_json(self, query: EventQuery) -> bytes:
         """``{"events": [...]}`` of :meth:`query`, encoded as UTF-8 JSON."""
-        rows = self._page(user_id, tenant_id, event_type, aggregate_id, after_id, limit)
         stamp = self._stamp
-        body = ",".join([_wire_json(row, stamp(row[7])) for row in rows])
+        body = ",".join([_wire_json(row, stamp(row[7])) for row in self._page(query)])
         return ('{"events":[' + body + "]}").encode()
 
-    def _page(  # noqa: PLR0913 - the filters
-        self,
-        user_id: int,
-        tenant_id: str,
-        event_type: str | None,
-        aggregate_id: str | None,
-        after_id: int,
-        limit: int,
-    ) -> Iterable[Sequence[Any]]:
+    def _page(self, query: EventQuery) -> Iterable[Sequence[Any]]:
         statement = _page_statement(
-            by_type=bool(event_type),
-            by_aggregate=bool(aggregate_id),
+            by_type=bool(query.event_type),
+            by_aggregate=bool(query.aggregate_id),
             sqlite=self.conn.dialect.name == "sqlite",
         )
         params = {
-            "tenant_id": tenant_id,
-            "user_id": user_id,
-            "after_id": after_id,
-            "event_type": event_type,
-            "aggregate_id": aggregate_id,
-            "limit": limit,
+            "tenant_id": query.tenant_id,
+            "user_id": query.user_id,
+            "after_id": query.after_id,
+            "event_type": query.event_type,
+            "aggregate_id": query.aggregate_id,
+            "limit": query.limit,
         }
         return self.conn.execute(statement, params)

@@ -16,6 +16,7 @@ from shopstack.checkout.entrypoints.errors import http_error
 from shopstack.checkout.entrypoints.stream import MAX_EVENT_ID
 from shopstack.checkout.service_layer.runtime import Runtime
 from shopstack.checkout.service_layer.start import start_checkout
+from shopstack.checkout.service_layer.unit_of_work import EventQuery
 from shopstack.errors import forbidden, invalid_request, not_found
 from shopstack.wire import money, rfc3339
 
@@ -91,12 +92,14 @@ async def list_events(
     response model to validate 1,000 events against, nothing to encode on the event loop."""
     page = await _runtime(request).read(
         lambda uow: uow.events.page_json(
-            caller.user_id,
-            tenant_id=caller.tenant_id,
-            event_type=type,
-            aggregate_id=aggregate_id,
-            after_id=after_id,
-            limit=limit,
+            EventQuery(
+                caller.user_id,
+                tenant_id=caller.tenant_id,
+                event_type=type,
+                aggregate_id=aggregate_id,
+                after_id=after_id,
+                limit=limit,
+            )
         )
     )
     return Response(page, media_type="application/json")

@@ -17,6 +17,7 @@ import os
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from shopstack.caller import tenant_from, user_id_from
+from shopstack.checkout.service_layer.unit_of_work import EventQuery
 from shopstack.errors import ShopError
 
 router = APIRouter()
@@ -92,7 +93,7 @@ async def _replay(websocket: WebSocket, *, caller: tuple[str, int], after_id: in
     while True:
         page = await runtime.read(
             lambda uow, after=after_id: uow.events.query(
-                user_id, tenant_id=tenant_id, after_id=after, limit=REPLAY_PAGE, **filters
+                EventQuery(user_id, tenant_id, after_id=after, limit=REPLAY_PAGE, **filters)
             )
         )
         for event in page:

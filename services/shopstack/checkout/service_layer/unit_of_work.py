@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, Protocol, Self
 
 from shopstack.checkout.domain.session import CheckoutSession, Step
-from shopstack.contracts import CheckoutStatusChanged, EventPayload
+from shopstack.contracts import DEFAULT_TENANT, CheckoutStatusChanged, EventPayload
 
 
 class SessionRepository(Protocol):
@@ -37,31 +37,29 @@ class SessionRepository(Protocol):
         """Apply the step; InvalidTransition when the session is no longer at its start."""
 
 
+@dataclass(frozen=True, slots=True)
+class EventQuery:
+    """Which of a user's logged events to read: after ``after_id``, at most ``limit``, filtered
+    by type and aggregate when given (``GET /events`` and the stream's replay)."""
+
+    user_id: int
+    tenant_id: str = DEFAULT_TENANT
+    event_type: str | None = None
+    aggregate_id: str | None = None
+    after_id: int = 0
+    limit: int = 100
+
+
 class EventLog(Protocol):
     def append(
         self, *, user_id: int, aggregate_id: str, payload: EventPayload, tenant_id: str
     ) -> dict[str, Any]:
         """Log an event; its wire shape (with its id)."""
 
-    def query(
-        self,
-        user_id: int,
-        *,
-        event_type: str | None = None,
-        aggregate_id: str | None = None,
-        after_id: int = 0,
-        limit: int = 100,
-    ) -> list[dict[str, Any]]: ...
+    def query(self, query: EventQuery) -> list[dict[str, Any]]:
+        """The events the query selects, in the order they happened."""
 
-    def page_json(
-        self,
-        user_id: int,
-        *,
-        event_type: str | None = None,
-        aggregate_id: str | None = None,
-        after_id: int = 0,
-        limit: int = 100,
-    ) -> bytes:
+    def page_json(self, query: EventQuery) -> bytes:
         """``{"events": [...]}`` of ``query``, encoded as JSON (the body of ``GET /events``)."""
 
 
