@@ -160,3 +160,54 @@ def test_numpy_scalars_are_shown_as_plain_numbers():
     checks.equal("amount", np.float64(3899.97), 3899.98)
     assert shown[-1]["text/plain"].endswith("amount: expected 3899.98, got 3899.97")
     assert "np.float64" not in shown[-1]["text/html"]
+
+
+def test_has_keys_passes_on_a_response_and_names_the_missing_keys(checks, shown):
+    assert checks.has_keys("cart", response(), ["items", "total_price"])
+    outcome = checks.has_keys("cart", {"items": [], "id": 1}, ["items", "total_price", "owner"])
+    assert not outcome
+    assert shown[-1]["text/plain"].endswith(
+        "cart: missing keys ['total_price', 'owner'] (has ['id', 'items'])"
+    )
+    assert not checks.has_keys("cart", [1, 2], ["items"])
+    assert shown[-1]["text/plain"].endswith("expected an object with keys ['items'], got list")
+
+
+ITEM_SCHEMA = {
+    "type": "object",
+    "required": ["product_id", "quantity"],
+    "properties": {
+        "product_id": {"type": "integer"},
+        "quantity": {"type": "integer", "minimum": 1},
+    },
+}
+CART_SCHEMA = {"type": "object", "properties": {"items": {"type": "array", "items": ITEM_SCHEMA}}}
+
+
+def test_json_schema_validates_a_response_and_json_text(checks):
+    assert checks.json_schema("cart", response(), CART_SCHEMA)
+    assert checks.json_schema("item", '{"product_id": 1, "quantity": 3}', ITEM_SCHEMA)
+
+
+def test_json_schema_failure_names_the_path_of_each_violation(checks, shown):
+    bad = response(text='{"items": [{"product_id": "one", "quantity": 0}]}')
+    assert not checks.json_schema("cart", bad, CART_SCHEMA)
+    message = shown[-1]["text/plain"]
+    assert "items[0].product_id: 'one' is not of type 'integer'" in message
+    assert "items[0].quantity: 0 is less than the minimum of 1" in message
+    assert not checks.json_schema("item", {"quantity": 1}, ITEM_SCHEMA)
+    assert "(root): 'product_id' is a required property" in shown[-1]["text/plain"]
+
+
+def test_json_schema_with_a_broken_schema_is_a_failed_check_not_an_exception(checks, shown):
+    assert not checks.json_schema("cart", {}, {"type": "no-such-type"})
+    assert "cart: bad schema:" in shown[-1]["text/plain"]
+
+
+def test_is_type_accepts_tuples_and_does_not_take_a_bool_for_an_int(checks, shown):
+    assert checks.is_type("id", 7, int)
+    assert checks.is_type("price", 7, (int, float))
+    assert not checks.is_type("id", True, int)
+    assert shown[-1]["text/plain"].endswith("id: expected int, got bool True")
+    assert checks.is_type("flag", True, bool)
+    assert not checks.is_type("name", None, str)
