@@ -79,6 +79,16 @@ def test_index_renders_offline_with_charts_tests_diff_and_sequence(failing_run, 
         "gs => gs.map(g => g.dataset.from + '->' + g.dataset.to)"
     )
     _in_order(calls, ["gateway->checkout", "checkout->inventory", "checkout->payment"])
+    # Each arrow's head is the marker of its own diagram, not one in a closed <details>
+    # (which Chromium does not draw: the screenshot showed lines without heads).
+    heads = block.locator("g.pb-call line").evaluate_all(
+        """lines => lines.map(l => {
+            const id = l.getAttribute('marker-end').slice(5, -1);
+            const found = document.querySelectorAll('[id="' + id + '"]');
+            return found.length === 1 && l.closest('svg').contains(found[0]);
+        })"""
+    )
+    assert heads and all(heads), heads
 
 
 def _in_order(seen: list[str], wanted: list[str]) -> None:

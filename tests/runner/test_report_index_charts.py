@@ -165,3 +165,30 @@ def test_titles_without_a_tests_list_come_from_lettered_headings():
     nb.cells.insert(0, new_markdown_cell("### Test L.1 — Checkout p95 < 2000 ms"))
     [test] = _read(nb, "20_load").tests
     assert test.title == "Checkout p95 < 2000 ms"
+
+
+def test_each_sequence_diagram_on_the_page_points_its_arrows_at_its_own_arrowhead():
+    """url(#id) takes the page's first element with that id; a shared id made every arrow
+    use the marker of the first diagram, inside a closed <details>: no arrowheads drawn."""
+
+    def diagram(test_id):
+        payload = {
+            "test_id": test_id,
+            "messages": [
+                {"source": "notebook", "target": "gateway", "label": "GET /x", "kind": "call"}
+            ],
+            "mermaid": "sequenceDiagram",
+        }
+        return new_code_cell(
+            "s.finish()", outputs=[new_output("display_data", data={SEQUENCE_MIME: payload})]
+        )
+
+    checks = [check(1, "5.1", "a", 1, 1), check(2, "5.2", "b", 1, 1)]
+    nb = _nb(checks, extra=[diagram("5.1"), diagram("5.2")])
+    html = index_html(RUN, [_read(nb, "05_checkout")])
+    svgs = re.findall(r"<svg class='pb-sequence'.*?</svg>", html, re.DOTALL)
+    assert len(svgs) == 2
+    ids = [re.findall(r"<marker id='([^']+)'", svg) for svg in svgs]
+    assert len({i for found in ids for i in found}) == 2, ids
+    for svg, [own] in zip(svgs, ids, strict=True):
+        assert set(re.findall(r"marker-end='url\(#([^)]+)\)'", svg)) == {own}

@@ -159,14 +159,23 @@ def _skipped(results: Sequence[NotebookResult]) -> list[dict]:
 
 
 def _sequences(results: Sequence[NotebookResult]) -> list[dict]:
+    """One diagram per notebook and test id, each with its own arrowhead marker id."""
+    drawn = [
+        (r.name, test_id, payload) for r in results for test_id, payload in r.sequences.items()
+    ]
     return [
         {
-            "notebook": r.name,
+            "notebook": name,
             "test_id": test_id,
-            "svg": Markup(sequence_svg(messages_of(payload), title=f"{r.name} · Test {test_id}")),
+            "svg": Markup(
+                sequence_svg(
+                    messages_of(payload),
+                    title=f"{name} · Test {test_id}",
+                    arrow_id=f"pb-arrow-{index}",
+                )
+            ),
         }
-        for r in results
-        for test_id, payload in r.sequences.items()
+        for index, (name, test_id, payload) in enumerate(drawn)
     ]
 
 

@@ -160,8 +160,14 @@ def _mermaid_text(text: str) -> str:
     return text.replace(";", ",").replace("#", "")
 
 
-def sequence_svg(messages: Sequence[Message], *, title: str = "") -> str:
-    """The diagram as SVG: one lifeline per participant, one arrow per message, top down."""
+def sequence_svg(
+    messages: Sequence[Message], *, title: str = "", arrow_id: str = "pb-arrow"
+) -> str:
+    """The diagram as SVG: one lifeline per participant, one arrow per message, top down.
+
+    ``arrow_id`` names the arrowhead marker. A page holding several diagrams inline needs one
+    id per diagram: ``url(#id)`` resolves to the page's first element with that id, and a
+    marker inside a closed ``<details>`` draws nothing (index.html's arrows had no heads)."""
     names = participants(messages)
     step, row, top = 150, 22, 46
     width = 40 + step * max(len(names), 1)
@@ -169,8 +175,8 @@ def sequence_svg(messages: Sequence[Message], *, title: str = "") -> str:
     x = {name: 20 + step * i + step / 2 for i, name in enumerate(names)}
     body = [
         f"<text x='4' y='12' font-weight='600'>{html.escape(title)}</text>",
-        "<defs><marker id='pb-arrow' viewBox='0 0 10 10' refX='9' refY='5' markerWidth='7' "
-        "markerHeight='7' orient='auto-start-reverse'><path d='M0,0 L10,5 L0,10 z' "
+        f"<defs><marker id='{html.escape(arrow_id)}' viewBox='0 0 10 10' refX='9' refY='5' "
+        "markerWidth='7' markerHeight='7' orient='auto-start-reverse'><path d='M0,0 L10,5 L0,10 z' "
         "fill='#24292f'/></marker></defs>",
     ]
     for name in names:
@@ -195,7 +201,7 @@ def sequence_svg(messages: Sequence[Message], *, title: str = "") -> str:
         body.append(
             f"<g class='pb-message pb-{m.kind}' data-from='{html.escape(m.source)}' "
             f"data-to='{html.escape(m.target)}'><line x1='{x1}' y1='{y + 4}' x2='{x2}' "
-            f"y2='{y + 4}' stroke='#24292f'{dash} marker-end='url(#pb-arrow)'/>"
+            f"y2='{y + 4}' stroke='#24292f'{dash} marker-end='url(#{html.escape(arrow_id)})'/>"
             f"<text x='{(x1 + x2) / 2}' y='{y}' text-anchor='middle'>"
             f"{html.escape(m.label[:48])}</text></g>"
         )
