@@ -53,11 +53,15 @@ def _sqlite_read_only(parsed):
 class Database:
     """One named database (``s.db["inventory"]``)."""
 
-    def __init__(self, name: str, url: str, *, redactor: Redactor | None = None):
+    def __init__(
+        self, name: str, url: str, *, redactor: Redactor | None = None, discovered: bool = False
+    ):
         self.name = name
         self._url = url
         self._redactor = redactor or Redactor()
         self._engine = None
+        #: The URL came from a local shopstack's platform.json (error hints may say so).
+        self._discovered = discovered
 
     @property
     def url(self) -> str:
@@ -99,7 +103,8 @@ class Database:
         elif "no such table" in lowered or "does not exist" in lowered:
             hint = f"check the table and column names in database '{self.name}'"
         else:
-            hint = f"is the database up and databases.{self.name} (or platform.json) right?"
+            where = " (or platform.json)" if self._discovered else " in the params file"
+            hint = f"is the database up and databases.{self.name}{where} right?"
         return DatabaseError(
             self._redactor.text(f"database '{self.name}' ({self.url}): {cause} — {hint}")
         )
@@ -144,7 +149,10 @@ class Databases(Mapping[str, Database]):
         discovered: bool = False,
     ):
         self._redactor = redactor or Redactor()
-        self._databases = {n: Database(n, u, redactor=self._redactor) for n, u in urls.items()}
+        self._databases = {
+            n: Database(n, u, redactor=self._redactor, discovered=discovered)
+            for n, u in urls.items()
+        }
         self._discovered = discovered
 
     def __getitem__(self, name: str) -> Database:

@@ -102,3 +102,13 @@ def test_postgres_query_with_search_path_and_read_only_enforced(postgres_url):
     with pytest.raises(DatabaseError, match="read-only"):
         db.query("UPDATE stock SET quantity = 0")
     assert db.scalar("SELECT quantity FROM stock WHERE product_id = 1") == 100
+
+
+def test_a_connection_failure_mentions_platform_json_only_for_a_discovered_shopstack(tmp_path):
+    url = f"sqlite:///{tmp_path}/missing.db"
+    with pytest.raises(DatabaseError) as remote:
+        Databases({"app": url}).open_all()
+    assert "databases.app in the params file right?" in str(remote.value)
+    assert "platform.json" not in str(remote.value)
+    with pytest.raises(DatabaseError, match=r"databases\.app \(or platform\.json\) right\?"):
+        Databases({"app": url}, discovered=True).open_all()
