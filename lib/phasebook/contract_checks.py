@@ -38,6 +38,13 @@ class ResponseContract:
             )
         return self._contract
 
+    def route(self, method: str, path: str) -> str | None:
+        """The documented template of a request (``/api/v1/orders/{order_id}``), if the
+        document is already loaded: the report groups latencies by it. Never fetches."""
+        if self._contract is None:
+            return None
+        return self._contract.route(method, path)
+
     def __call__(self, response: Response) -> None:
         contract = self.contract
         if contract is None:

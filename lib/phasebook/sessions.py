@@ -263,8 +263,13 @@ class Session:
     def results(self) -> dict[str, Any]:
         """The results payload (architecture.md), secrets already redacted."""
         journal = self.journal.rows()
+        routes = [o for o in self.api.observers if isinstance(o, ResponseContract)]
         for row in journal:
             self.tests.touch(row["test_id"], row["at"])
+            for contract in routes:  # the OpenAPI template, so the report groups by it
+                if route := contract.route(row["method"], row["path"]):
+                    row["route"] = route
+                    break
         checks = [r.payload() for r in self.checks.results]
         tests = self.tests.payload(checks)
         summary = dict(self.checks.counts(), xpass=sum(t["status"] == "xpass" for t in tests))

@@ -4,6 +4,7 @@ import httpx
 import phasebook
 import pytest
 from phasebook.display import CHECK_MIME
+from phasebook.report.latency import endpoint_latencies
 
 SPEC = {
     "openapi": "3.1.0",
@@ -26,7 +27,8 @@ SPEC = {
                     }
                 }
             }
-        }
+        },
+        "/api/items/{item_id}": {"get": {"responses": {"200": {"description": "an item"}}}},
     },
 }
 
@@ -37,6 +39,8 @@ def platform(total_price):
             return httpx.Response(200, json=SPEC)
         if request.url.path == "/api/cart":
             return httpx.Response(200, json={"total_price": total_price})
+        if request.url.path.startswith("/api/items/"):
+            return httpx.Response(200, json={})
         return httpx.Response(404, json={"error": "nope"})
 
     return httpx.MockTransport(handle)
@@ -86,3 +90,19 @@ def test_openapi_none_turns_it_off(contract_session, shown):
     s = contract_session("not a number", openapi="none")
     s.api.get("/api/cart")
     assert shown.of(CHECK_MIME) == []
+
+
+def test_journal_rows_carry_the_documented_route_so_the_report_groups_by_it(contract_session):
+    s = contract_session(1)
+    s.test("2.1", "Items")
+    for path in ("/api/items/laptop", "/api/items/mouse", "/api/cart", "/elsewhere"):
+        s.api.get(path)
+    journal = s.results()["journal"]
+    assert [row.get("route") for row in journal] == [
+        "/api/items/{item_id}",
+        "/api/items/{item_id}",
+        "/api/cart",
+        None,  # not in the document: the report's heuristic groups it
+    ]
+    grouped = {(e.path, e.count) for e in endpoint_latencies(journal)}
+    assert ("/api/items/{item_id}", 2) in grouped  # 'laptop', 'mouse': no id to the heuristic
