@@ -5,7 +5,13 @@ from __future__ import annotations
 import json
 
 from phasebook.cli import main
-from phasebook.report.history import history_svg, history_table, key_endpoints, read_runs
+from phasebook.report.history import (
+    history_svg,
+    history_table,
+    key_endpoints,
+    key_endpoints_of,
+    read_runs,
+)
 
 
 def _write_run(outputs, name, *, started, status, duration, p95, notebooks):
@@ -103,3 +109,23 @@ def test_phasebook_history_prints_the_table_and_says_when_there_is_nothing(tmp_p
     assert capsys.readouterr().err.strip() == (
         f"phasebook: no run with a results.json under {empty} (run `phasebook run` first)"
     )
+
+
+def test_a_newest_run_without_normal_traffic_keeps_the_p95_columns(tmp_path, capsys):
+    """`phasebook run -k 20_load` writes no normal latency: the key endpoints come from the
+    runs shown, not from the newest one alone."""
+    _three_runs(tmp_path)
+    load_only = tmp_path / "d-run"
+    load_only.mkdir()
+    document = {
+        "status": "passed",
+        "run": {"started_at": "2026-01-05T10:00:00", "duration_s": 50.0},
+        "notebooks": [{"name": "20_load", "status": "passed"}],
+        "latency": [],
+    }
+    (load_only / "results.json").write_text(json.dumps(document))
+    assert key_endpoints_of(read_runs(tmp_path), 1) == ["POST /api/v1/checkout"]
+    assert main(["history", "--outputs", str(tmp_path)]) == 0
+    head, *rows = capsys.readouterr().out.splitlines()
+    assert "p95 POST /api/v1/checkout" in head and "p95 GET /health" in head
+    assert rows[-1].split()[0] == "d-run" and rows[-1].endswith("—")

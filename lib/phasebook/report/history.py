@@ -30,6 +30,7 @@ class RunSummary:
     notebooks: dict[str, str] = field(default_factory=dict)
     p95_ms: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    requests: dict[str, int] = field(default_factory=dict)
 
 
 def summarize(name: str, document: Mapping) -> RunSummary:
@@ -48,6 +49,10 @@ def summarize(name: str, document: Mapping) -> RunSummary:
             for e in document.get("latency", [])
         },
         counts={k: int(v) for k, v in (document.get("totals") or {}).items() if isinstance(v, int)},
+        requests={
+            f"{e.get('method')} {e.get('path')}": int(e.get("count") or 0)
+            for e in document.get("latency", [])
+        },
     )
 
 
@@ -73,6 +78,17 @@ def key_endpoints(document: Mapping, count: int = KEY_ENDPOINTS) -> list[str]:
     """The ``count`` most requested endpoints of a results document."""
     rows = sorted(document.get("latency", []), key=lambda e: -int(e.get("count") or 0))
     return [f"{e.get('method')} {e.get('path')}" for e in rows[:count]]
+
+
+def key_endpoints_of(runs: Sequence[RunSummary], count: int = KEY_ENDPOINTS) -> list[str]:
+    """The ``count`` most requested endpoints over ``runs``, not only the newest one: a run of
+    the load notebook alone (``-k 20_load``) has no normal traffic, and the trend lost its
+    p95 columns after it."""
+    totals: dict[str, int] = {}
+    for run in runs:
+        for endpoint, requests in run.requests.items():
+            totals[endpoint] = totals.get(endpoint, 0) + requests
+    return sorted(totals, key=lambda e: (-totals[e], e))[:count]
 
 
 def history_table(runs: Sequence[RunSummary], endpoints: Sequence[str]) -> str:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from phasebook.errors import ConfigError
-from phasebook.report.history import DEFAULT_RUNS, history_table, key_endpoints, read_runs
+from phasebook.report.history import DEFAULT_RUNS, history_table, key_endpoints_of, read_runs
 
 
 def add_history_parser(commands: argparse._SubParsersAction) -> None:
@@ -30,6 +29,5 @@ def run_history(args: argparse.Namespace) -> int:
     runs = read_runs(outputs, limit=max(1, args.runs))
     if not runs:
         raise ConfigError(f"no run with a results.json under {outputs} (run `phasebook run` first)")
-    newest = json.loads((outputs / runs[-1].name / "results.json").read_text(encoding="utf-8"))
-    print(history_table(runs, key_endpoints(newest)))
+    print(history_table(runs, key_endpoints_of(runs)))
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from phasebook.report.history import DEFAULT_RUNS, key_endpoints, read_runs, summarize
+from phasebook.report.history import DEFAULT_RUNS, key_endpoints_of, read_runs, summarize
 from phasebook.report.index_html import index_html
 from phasebook.report.junit import junit_xml
 from phasebook.report.notebook_html import notebook_html, write_notebook_css
@@ -31,7 +31,7 @@ def write_run_report(
     document = results_document(run, results)
     past = read_runs(out_dir.parent, limit=DEFAULT_RUNS - 1, exclude=out_dir)
     history = [*past, summarize(out_dir.name, document)]
-    page = index_html(run, results, history=history, key_endpoints=key_endpoints(document))
+    page = index_html(run, results, history=history, key_endpoints=key_endpoints_of(history))
     scrubber.write_text(paths["index.html"], page)
     scrubber.write_text(paths["junit.xml"], junit_xml(results, timestamp=run.started_at))
     scrubber.write_json(paths["results.json"], document)
