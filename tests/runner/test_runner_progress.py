@@ -23,3 +23,16 @@ def test_progress_lines_and_summary_table(passed_result, failed_result) -> None:
         "03_cart     ✗ failed       1       1        1      2.5s",
         "1/2 notebooks passed — report: outputs/run/index.html",
     ]
+
+
+def test_a_notebook_whose_checks_all_skipped_is_not_a_green_pass(passed_result) -> None:
+    for check in passed_result.checks:
+        check["status"] = "skipped"
+    stream = io.StringIO()
+    progress = Progress(stream, width=10)
+    progress.finished(passed_result)
+    progress.summary([passed_result], "outputs/run")
+    lines = stream.getvalue().splitlines()
+    assert lines[0].startswith("  – 01_catalog")
+    assert lines[-2].startswith("01_catalog  – skipped")
+    assert lines[-1] == "0/1 notebooks passed, 1 skipped — report: outputs/run/index.html"

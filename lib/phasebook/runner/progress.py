@@ -12,7 +12,8 @@ from typing import TextIO
 
 from phasebook.report.results import NotebookResult
 
-MARKS = {"passed": "✓", "failed": "✗", "error": "✗"}
+#: by verdict: a notebook whose checks were all skipped is "– skipped", not a green pass
+MARKS = {"passed": "✓", "failed": "✗", "error": "✗", "skipped": "–"}
 
 
 def describe(result: NotebookResult) -> str:
@@ -48,7 +49,7 @@ class Progress:
         self.line(f"  … {name:<{self._width}}  started")
 
     def finished(self, result: NotebookResult) -> None:
-        mark = MARKS.get(result.status, "?")
+        mark = MARKS.get(result.verdict, "?")
         duration = f"{result.duration_s:6.1f}s"
         self.line(f"  {mark} {result.name:<{self._width}}  {duration}  {describe(result)}")
 
@@ -57,11 +58,15 @@ class Progress:
         head = ("notebook", "status", "passed", "failed", "skipped", "duration")
         rows = ["{:<{w}}  {:<8}  {:>6}  {:>6}  {:>7}  {:>8}".format(*head, w=width)]
         for r in results:
-            c, status = r.counts, f"{MARKS[r.status]} {r.status}"
+            c, status = r.counts, f"{MARKS[r.verdict]} {r.verdict}"
             rows.append(
                 f"{r.name:<{width}}  {status:<8}  {c['passed']:>6}  {c['failed']:>6}  "
                 f"{c['skipped']:>7}  {r.duration_s:7.1f}s"
             )
-        passed = sum(r.status == "passed" for r in results)
-        rows.append(f"{passed}/{len(results)} notebooks passed — report: {out_dir}/index.html")
+        passed = sum(r.verdict == "passed" for r in results)
+        skipped = sum(r.verdict == "skipped" for r in results)
+        also = f", {skipped} skipped" if skipped else ""
+        rows.append(
+            f"{passed}/{len(results)} notebooks passed{also} — report: {out_dir}/index.html"
+        )
         self.line("\n".join(["", *rows]))
