@@ -157,6 +157,44 @@ def test_oauth2_client_credentials_through_authlib():
     assert "at-123456" in red and "csecret-xyz" in red
 
 
+def test_oauth2_password_grant_fetches_one_token_per_persona():
+    grants = []
+
+    def token_endpoint(request):
+        form = dict(httpx.QueryParams(request.content.decode()))
+        grants.append(form)
+        if form.get("password") != "pw-" + form.get("username", ""):
+            return httpx.Response(400, json={"error": "invalid_grant"})
+        return httpx.Response(
+            200, json={"access_token": f"at-of-{form['username']}", "token_type": "Bearer"}
+        )
+
+    red = Redactor()
+    cfg = config(
+        mode="oauth2",
+        **{
+            "oauth2.token_url": "http://idp.test/token",
+            "oauth2.grant": "password",
+            "oauth2.client_id": "cid",
+            "oauth2.username": "{email}",
+        },
+    )
+    provider = build_provider(cfg, redactor=red, transport=httpx.MockTransport(token_endpoint))
+    alice = Persona("alice", {"email": "a@x", "password": "pw-a@x"})
+    bob = Persona("bob", {"email": "b@x", "password": "pw-b@x"})
+    assert provider.headers(alice) == {"Authorization": "Bearer at-of-a@x"}
+    assert provider.headers(bob) == {"Authorization": "Bearer at-of-b@x"}
+    assert provider.headers(alice) == {"Authorization": "Bearer at-of-a@x"}  # cached
+    assert [(g["grant_type"], g["username"]) for g in grants] == [
+        ("password", "a@x"),
+        ("password", "b@x"),
+    ]
+    assert "pw-a@x" in red and "at-of-b@x" in red
+    with pytest.raises(AuthError, match="oauth2 password token request") as info:
+        provider.headers(Persona("eve", {"email": "e@x", "password": "guess-123"}))
+    assert "guess-123" not in str(info.value)
+
+
 def test_jwt_rs256_with_custom_claim_and_extra_claims_from_the_persona():
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = key.private_bytes(
