@@ -12,6 +12,9 @@ from phasebook.report.history import (
     key_endpoints_of,
     read_runs,
 )
+from phasebook.report.run import RunInfo
+from phasebook.report.scrub import Scrubber
+from phasebook.report.write import write_run_report
 
 
 def _write_run(outputs, name, *, started, status, duration, p95, notebooks):
@@ -129,3 +132,17 @@ def test_a_newest_run_without_normal_traffic_keeps_the_p95_columns(tmp_path, cap
     head, *rows = capsys.readouterr().out.splitlines()
     assert "p95 POST /api/v1/checkout" in head and "p95 GET /health" in head
     assert rows[-1].split()[0] == "d-run" and rows[-1].endswith("—")
+
+
+def test_the_written_index_shows_the_trend_of_the_runs_beside_it(tmp_path, failed_result):
+    """write_run_report reads the runs in its out dir's parent: status squares per notebook
+    and run, the duration line and the p95 of the key endpoints, this run included."""
+    _three_runs(tmp_path)
+    run = RunInfo(started_at="2026-01-05T10:00:00", params_file="p.yaml", platform_url="x")
+    (tmp_path / "d-run").mkdir()
+    write_run_report(tmp_path / "d-run", run, [failed_result], Scrubber())
+    html = (tmp_path / "d-run" / "index.html").read_text()
+    assert "Trend over the last 4 runs" in html
+    assert "03_cart d-run: failed" in html and "05_checkout a-run: failed" in html
+    trend = html[html.index("Trend over") :]
+    assert "p95 of key endpoints" in trend and "POST /api/v1/checkout" in trend
