@@ -228,6 +228,19 @@ def test_header_mode_with_an_api_key_from_the_environment_is_masked():
     assert "key-9876543" in red
 
 
+def test_header_mode_with_a_key_per_persona_masks_keys_but_not_short_ids():
+    red = Redactor()
+    provider = build_provider(
+        config(mode="header", header="X-Api-Key", value="{key}"), redactor=red
+    )
+    alice = Persona("alice", {"key": "k-1234567890abcdef"})  # field not named like a secret
+    assert provider.headers(alice) == {"X-Api-Key": "k-1234567890abcdef"}
+    assert "k-1234567890abcdef" in red
+    by_id = build_provider(config(mode="header", header="X-User", value="{id}"), redactor=red)
+    assert by_id.headers(Persona("bob", {"id": "42"})) == {"X-User": "42"}
+    assert "42" not in red
+
+
 def test_mock_mode_sends_the_user_id_and_does_not_mask_it():
     red = Redactor()
     provider = build_provider(config(), redactor=red)

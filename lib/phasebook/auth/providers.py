@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 
 from ..errors import ConfigError
-from ..redact import Redactor
+from ..redact import MIN_FIELD_SECRET, Redactor
 from .config import AuthConfig, JwtConfig
 from .personas import Persona
 from .templates import OMITTED, fill
@@ -88,9 +88,17 @@ class HeaderAuth(AuthProvider):
             value = str(fill(self.config.value, persona))
         scheme = self.config.scheme
         header_value = f"{scheme} {value}" if scheme else value
-        if self._secret_value or self.config.header.lower() in ("authorization", "cookie"):
+        if self._secret_value or self._is_credential(value):
             self.redactor.register(value)
         return {self.config.header: header_value}
+
+    def _is_credential(self, value: str) -> bool:
+        """A persona's value sent in an Authorization/Cookie header, or in ``header`` mode one
+        long enough to be a key (an API key per persona); shopstack's ``mock`` user ids, and
+        short ids in ``header`` mode, stay readable (masking "5" would mask every 5)."""
+        if self.config.header.lower() in ("authorization", "cookie"):
+            return True
+        return self.mode == "header" and len(value) >= MIN_FIELD_SECRET
 
 
 class BearerAuth(AuthProvider):
