@@ -236,6 +236,8 @@ class Session:
         """
         kwargs.setdefault("timeout", self.eventually_timeout)
         kwargs.setdefault("on_success", self._record_timing)
+        if check is not None:  # names the convergence time in the report, not "<lambda>"
+            kwargs.setdefault("description", check)
         if check is None:
             return eventually(fn, **kwargs)
         try:

@@ -181,8 +181,10 @@ def test_eventually_with_check_records_a_timeout_as_a_failed_check_and_goes_on(m
 
 def test_eventually_with_check_records_success(make_session):
     s = make_session(user_id=42)
+    s.test("5.2")
     assert s.eventually(lambda: 7, check="seven") == 7
     assert [r.status for r in s.checks.results] == ["passed"]
+    assert list(s.timings) == ["5.2 seven"]  # the report's convergence chart: not "<lambda>"
 
 
 def test_xfail_test_records_expected_failures_and_does_not_fail_the_run(make_session, shown):

@@ -8,6 +8,7 @@ import re
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from offline import external_references
 from phasebook.display import CHECK_MIME, LOAD_MIME, RESULTS_MIME, SEQUENCE_MIME
+from phasebook.report.charts import LABEL_CHARS, Bars, hbar_chart
 from phasebook.report.index_html import index_html
 from phasebook.report.results import read_result
 from phasebook.report.run import RunInfo
@@ -192,3 +193,13 @@ def test_each_sequence_diagram_on_the_page_points_its_arrows_at_its_own_arrowhea
     assert len({i for found in ids for i in found}) == 2, ids
     for svg, [own] in zip(svgs, ids, strict=True):
         assert set(re.findall(r"marker-end='url\(#([^)]+)\)'", svg)) == {own}
+
+
+def test_a_long_bar_label_is_cut_to_fit_left_of_the_bars_and_kept_whole_in_its_title():
+    label = "11_dependency_outage: O.3 checkout completes after the restart"
+    svg = hbar_chart([Bars(label, [1.0])], ["seconds"], unit=" s", title="t")
+    [shown] = re.findall(r"text-anchor='end'>([^<]*)</text>", svg)
+    assert (
+        len(shown) <= LABEL_CHARS and shown.startswith("11_dependency_outage") and shown[-1] == "…"
+    )
+    assert f"<title>{label} seconds: 1 s</title>" in svg

@@ -22,6 +22,9 @@ STATUS_COLOURS = {
     "absent": "#eaeef2",
 }
 _FONT = "font-family:system-ui,sans-serif;font-size:11px"
+#: a bar's label, at about 6 px a character, within the 260 px left of the bars (44 lost
+#: their first letters: "_dependency_outage: O.3 …"); the full label is in each bar's title
+LABEL_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,10 @@ def _esc(value: object) -> str:
 
 def _fmt(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _nice_max(value: float) -> float:
@@ -91,7 +98,7 @@ def hbar_chart(rows: Sequence[Bars], series: Sequence[str], *, unit: str, title:
         y0 = top + index * group_h
         body.append(
             f"<text x='{label_w - 6}' y='{y0 + group_h / 2}' text-anchor='end'>"
-            f"{_esc(row.label[:44])}</text>"
+            f"{_esc(_cut(row.label, LABEL_CHARS))}</text>"
         )
         for k, value in enumerate(row.values):
             if value is None:
