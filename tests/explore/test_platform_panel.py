@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from types import SimpleNamespace
 
 from phasebook.control import PlatformControl
-from phasebook.explore import PlatformPanel
+from phasebook.explore import PlatformPanel, platform_panel
 from phasebook.explore.platform_panel import parse_status
 
 
@@ -43,6 +45,33 @@ def test_a_failing_action_is_one_line_in_the_panel(session):
     panel = PlatformPanel(session)
     assert panel.act("start", "payment") is None  # already running
     assert "already running" in panel.message.value
+
+
+def test_live_refresh_follows_a_service_paused_elsewhere_and_stops_when_unticked(
+    session, monkeypatch
+):
+    monkeypatch.setattr(platform_panel, "LIVE_INTERVAL_S", 0.2)
+    panel = PlatformPanel(session)
+    assert panel.states["payment"]["state"] == "healthy"
+    panel.live.value = True
+    try:
+        session.platform.pause("payment")  # not through the panel: only a refresh can see it
+        deadline = time.monotonic() + 20
+        while panel.states["payment"]["state"] != "paused" and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert panel.states["payment"]["state"] == "paused"
+        assert any("paused" in getattr(cell, "value", "") for cell in panel.table.children)
+    finally:
+        panel.live.value = False
+        session.platform.resume("payment")
+    deadline = time.monotonic() + 5
+    while _live_threads() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _live_threads()
+
+
+def _live_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "phasebook-platform-live"]
 
 
 def test_status_text_is_parsed_per_service():

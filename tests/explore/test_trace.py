@@ -18,7 +18,10 @@ def test_trace_of_a_completed_checkout_lists_request_transitions_outbox_order_no
     times = [entry.at for entry in timeline.entries]
     assert times == sorted(times)
     kinds = timeline.kinds()
-    for kind in ("request", "transition", "outbox", "order", "notification", "email"):
+    for kind in (
+        *("request", "session", "transition", "outbox", "outbox-relayed", "reservation"),
+        *("payment", "order", "notification", "email", "log"),
+    ):
         assert kind in kinds, f"{kind} missing from {kinds}"
     transitions = [e.what.split("→ ")[1] for e in timeline.entries if e.kind == "transition"]
     assert transitions == SAGA
