@@ -102,8 +102,20 @@ def check_auth(params: Params, target: Target, *, timeout: float = 5.0, transpor
         if str(actual) != str(expected):
             raise AuthError(
                 f"auth check failed: {label} → {response.status} but {path} is {actual!r}, "
-                f"expected {expected!r}: the platform did not see the credentials sent — {hint}"
+                f"expected {expected!r}: the platform did not see the credentials sent — "
+                f"{_mismatch_hint(params)}"
             )
+
+
+def _mismatch_hint(params: Params) -> str:
+    """An answer about someone else: the credentials were accepted but not used, so the
+    platform's auth mode differs from ``auth.mode`` (a secret would have been a 401)."""
+    mode = params.auth.mode
+    if params.is_shopstack and mode == "jwt":
+        return (
+            "is shopstack in JWT mode? start it with SHOPSTACK_AUTH_MODE=jwt (mock ignores tokens)"
+        )
+    return f"does the platform use auth.mode {mode}? it answered as someone else"
 
 
 def _value_at(data: Any, path: str) -> Any:

@@ -92,7 +92,8 @@ auth: {mode: jwt, jwt_secret: "${SECRET}"}
     with pytest.raises(
         AuthError,
         match=r"auth check failed: GET /api/v1/cart as user \d+ → 200 "
-        r"but user_id is 1, expected \d+",
+        r"but user_id is 1, expected \d+: the platform did not see the credentials sent — "
+        r"does the platform use auth.mode jwt\? it answered as someone else$",
     ):
         check_platform(params, target, transport=transport)
 

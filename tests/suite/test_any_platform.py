@@ -226,9 +226,10 @@ def test_jwt_params_against_a_mock_auth_shopstack_stop_with_one_line(tmp_path):
         env=env, cwd=REPO, timeout=300,
     )  # fmt: skip
     assert result.returncode == 3, result.stdout + result.stderr
-    line = result.stderr.strip().splitlines()[-1]
+    line = result.stderr.strip()
+    assert "\n" not in line, line
     assert line.startswith("phasebook: auth check failed: GET /api/v1/cart as user "), line
-    assert "user_id is 1" in line
+    assert "user_id is 1" in line and "start it with SHOPSTACK_AUTH_MODE=jwt" in line
     assert env["TEST_JWT_SECRET"] not in result.stdout + result.stderr
 
 
