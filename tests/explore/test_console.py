@@ -52,6 +52,20 @@ def test_replay_sends_the_selected_journal_request_again(session):
     assert len(session.journal) == 2
 
 
+def test_an_admin_request_is_replayed_and_copied_with_the_admin_client(session, admin_token):
+    product = session.admin.create_product("Replayed gadget", 1.5, stock=1)
+    console = RequestConsole(session)
+    label, index = console.history.options[0]
+    assert label == "admin: POST /api/v1/admin/products → 201"
+    console.history.value = index
+    console.replay.click()  # as the session's user this is a 401
+    assert console.last_response.status == 201, console.response.value
+    assert console.last_response.json["id"] != product["id"]
+    console.curl_button.click()
+    assert "'Authorization: ***'" in console.curl.value, console.curl.value
+    assert "X-User-Id" not in console.curl.value and admin_token not in console.curl.value
+
+
 def test_copy_as_curl_masks_registered_secrets(session, admin_token):
     console = RequestConsole(session)
     console.method.value = "POST"

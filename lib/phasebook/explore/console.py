@@ -2,7 +2,9 @@
 
 Below it, the session's journal (newest first) with "replay" (send the selected request
 again, as the persona chosen above) and "copy as curl" (the command, secrets shown as ``***``).
-Everything goes through ``s.api``, so requests are journaled and redacted like a notebook's.
+Everything goes through ``s.api``, so requests are journaled and redacted like a notebook's;
+a journaled ``s.admin`` request is replayed (and copied) through ``s.admin``, with the admin
+token, since as a user it would only get a 401.
 """
 
 from __future__ import annotations
@@ -73,11 +75,14 @@ class RequestConsole:
         exchange = self._selected()
         if exchange is None:
             return self._fail("pick a request in the history first")
-        return self._send(exchange.method, exchange.path, exchange.request_body)
+        return self._send(
+            exchange.method, exchange.path, exchange.request_body, client=exchange.client
+        )
 
     def copy_as_curl(self) -> str:
         """The selected journal request (or the form, if none is selected) as curl."""
         exchange = self._selected()
+        client = exchange.client if exchange is not None else "api"
         try:
             if exchange is not None:
                 method, path, body = exchange.method, exchange.path, exchange.request_body
@@ -90,7 +95,7 @@ class RequestConsole:
         command = as_curl(
             method=method,
             url=self.session.api.base_url + _prefixed(self.session.api, path),
-            headers=self._credentials(),
+            headers=self._credentials(client),
             body=body,
             redactor=self.session.redactor,
         )
@@ -103,16 +108,17 @@ class RequestConsole:
 
     # -- internals -------------------------------------------------------------------------
 
-    def _send(self, method: str, path: str, body: Any) -> Any:
+    def _send(self, method: str, path: str, body: Any, *, client: str = "api") -> Any:
         if not path:
             return self._fail("give a path, e.g. /api/v1/cart")
+        as_user = None if self.anonymous.value else who_from(self.persona.value)
         try:
-            response = self.session.api.request(
-                method,
-                path,
-                json=body,
-                as_user=None if self.anonymous.value else who_from(self.persona.value),
-                anonymous=self.anonymous.value,
+            if client == "admin":  # the admin token, not a persona
+                api, as_user = self.session.admin, None
+            else:
+                api = self.session.api
+            response = api.request(
+                method, path, json=body, as_user=as_user, anonymous=self.anonymous.value
             )
         except PhasebookError as exc:
             return self._fail(str(exc))
@@ -127,12 +133,16 @@ class RequestConsole:
         journal = list(self.session.journal)
         return journal[index] if index is not None and 0 <= index < len(journal) else None
 
-    def _credentials(self) -> dict[str, str]:
-        """The headers the chosen persona sends (masked later by the redactor)."""
+    def _credentials(self, client: str = "api") -> dict[str, str]:
+        """The headers the chosen persona (or, for an admin request, the admin client) sends;
+        the redactor masks them later."""
         if self.anonymous.value:
             return {}
-        api = self.session.api
         try:
+            if client == "admin":
+                admin = self.session.admin
+                return dict(admin.auth.headers(admin.user))
+            api = self.session.api
             persona = api.as_persona(who_from(self.persona.value))
             return dict(api.auth.headers(persona))
         except (PhasebookError, AttributeError) as exc:
@@ -175,4 +185,5 @@ def _prefixed(api: Any, path: str) -> str:
 def _history_label(exchange: Any) -> str:
     outcome = exchange.status if exchange.status is not None else "error"
     test = f"[{exchange.test_id}] " if exchange.test_id else ""
-    return f"{test}{exchange.method} {exchange.path} → {outcome}"
+    client = f"{exchange.client}: " if exchange.client != "api" else ""
+    return f"{test}{client}{exchange.method} {exchange.path} → {outcome}"
