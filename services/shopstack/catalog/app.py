@@ -13,26 +13,21 @@ from shopstack.catalog.routes import router
 from shopstack.catalog.seed import load_seed_products
 from shopstack.catalog.service import Catalog
 from shopstack.catalog.tables import metadata
-from shopstack.db import open_service_database
-from shopstack.settings import get_settings
-from shopstack.webapp import create_service_app
+from shopstack.webapp import ServiceContext, create_service_app
 
 log = logging.getLogger("shopstack.catalog")
 
 
 @asynccontextmanager
-async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    engine = open_service_database(get_settings(), "catalog", metadata)
-    repository = ProductRepository(engine)
+async def catalog_service(context: ServiceContext) -> AsyncIterator[None]:
+    """The catalogue over its repository, seeded with the demo products when empty."""
+    repository = ProductRepository(context.engine)
     seeded = repository.seed_if_empty(load_seed_products())
     if seeded:
         log.info("seeded %d products", seeded)
-    app.state.catalog = Catalog(repository)
-    try:
-        yield
-    finally:
-        engine.dispose()
+    context.app.state.catalog = Catalog(repository)
+    yield
 
 
 def create_app() -> FastAPI:
-    return create_service_app("catalog", [router], lifespan=lifespan)
+    return create_service_app("catalog", [router], tables=metadata, resources=catalog_service)
