@@ -2,7 +2,8 @@
 
 `make lab` itself starts the platform and JupyterLab (on working copies, free ports, a known
 token); Playwright drives the system Chromium (never a downloaded browser). Screenshots land
-in the test's tmp folder (printed at the end; CI keeps them as artifacts if it wants).
+in ``outputs/lab-browser/`` (or ``$PHASEBOOK_LAB_BROWSER_ARTIFACTS``), beside the report
+browser test's, and the folder is printed at the end.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -31,9 +33,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-FINISH = re.compile(r"05_checkout: \d+ passed[^\n<]*")
-RERUN = (10, 13)  # 5.1's backend check cell (re-run after 5.2 ran) and 5.2's check cell
-FINISH_CELL = 18
+SUMMARY = re.compile(r"05_checkout: \d+ passed[^\n<]*")
+# Cells by id (JupyterLab renders only the cells near the viewport; ids survive edits that
+# move cells): 5.1's backend check cell (re-run after 5.2 ran), 5.2's check cell, s.finish().
+RERUN = ("cc050b0a", "841524b6")
+FINISH = "6965e28e"
+# Lab's "get notified about official Jupyter news?" toast would cover the screenshots.
+QUIET_SETTINGS = {"fetchNews": "false", "checkForUpdates": False}
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e, pytest.mark.timeout(900)]
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
@@ -42,13 +48,26 @@ if not os.path.exists(CHROMIUM):
 
 
 @pytest.fixture(scope="module")
+def artifacts() -> Path:
+    folder = Path(
+        os.environ.get("PHASEBOOK_LAB_BROWSER_ARTIFACTS", ROOT / "outputs" / "lab-browser")
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """`make lab` on free ports with a known token: yields (base URL, token, state dir)."""
     work = tmp_path_factory.mktemp("lab")
     port, token = free_port(), secrets.token_hex(16)
-    lab_args = (  # its own workspaces: the user's open tabs are neither read nor written
+    settings = work / "settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text(json.dumps(QUIET_SETTINGS))
+    lab_args = (  # its own workspaces and settings: the user's are neither read nor written
         f"--no-browser --ServerApp.ip=127.0.0.1 --IdentityProvider.token={token} "
-        f"--LabApp.expose_app_in_browser=True --LabApp.workspaces_dir={work / 'workspaces'}"
+        f"--LabApp.expose_app_in_browser=True --LabApp.workspaces_dir={work / 'workspaces'} "
+        f"--LabApp.user_settings_dir={work / 'settings'}"
     )
     command = [
         "make",
@@ -142,10 +161,23 @@ def run_all(page) -> None:
 NOTEBOOK_JS = "window.jupyterapp.shell.currentWidget.content"
 
 
-def rerun_cell(page, index: int) -> None:
+def cell_index(page, cell_id: str) -> int:
+    """The index of the cell with this id in the open notebook's model."""
+    index = page.evaluate(
+        f"id => {{ const cells = {NOTEBOOK_JS}.model.cells;"
+        " for (let i = 0; i < cells.length; i++) { if (cells.get(i).id === id) return i; }"
+        " return -1; }",
+        cell_id,
+    )
+    assert index >= 0, f"no cell {cell_id} in the notebook"
+    return index
+
+
+def rerun_cell(page, cell_id: str) -> int:
     """Select the cell and run it in place ("Run Selected Cell", Ctrl+Enter's command), as a
-    user does; wait for its new execution count. Cells are reached through the notebook
-    model: JupyterLab renders only the cells near the viewport."""
+    user does; wait for its new execution count, which is returned. Cells are reached through
+    the notebook model: JupyterLab renders only the cells near the viewport."""
+    index = cell_index(page, cell_id)
     before = page.evaluate(f"i => {NOTEBOOK_JS}.model.cells.get(i).executionCount", index)
     page.evaluate(
         f"i => {{ const nb = {NOTEBOOK_JS}; nb.activeCellIndex = i; nb.mode = 'command';"
@@ -158,20 +190,22 @@ def rerun_cell(page, index: int) -> None:
         " return c.executionCount !== null && c.executionCount !== before; }",
         arg=[index, before],
     )
+    return page.evaluate(f"i => {NOTEBOOK_JS}.model.cells.get(i).executionCount", index)
 
 
 def finish_line(page) -> str:
+    finish_cell = cell_index(page, FINISH)
     page.wait_for_function(
         f"i => /05_checkout: \\d+ passed/.test("
         f"JSON.stringify({NOTEBOOK_JS}.model.cells.get(i).toJSON().outputs))",
-        arg=FINISH_CELL,
+        arg=finish_cell,
         timeout=300_000,
     )
-    outputs = page.evaluate(f"i => {NOTEBOOK_JS}.model.cells.get(i).toJSON().outputs", FINISH_CELL)
+    outputs = page.evaluate(f"i => {NOTEBOOK_JS}.model.cells.get(i).toJSON().outputs", finish_cell)
     text = "\n".join("".join((o.get("data") or {}).get("text/plain", "")) for o in outputs)
-    found = FINISH.search(text)
+    found = SUMMARY.search(text)
     assert found, text[-2000:]
-    page.evaluate(f"i => {NOTEBOOK_JS}.scrollToItem(i)", FINISH_CELL)
+    page.evaluate(f"i => {NOTEBOOK_JS}.scrollToItem(i)", finish_cell)
     return found.group(0).strip()
 
 
@@ -186,14 +220,15 @@ def headless_finish_line(state_dir, tmp_path) -> str:
         capture_output=True,
         timeout=300,
     )
-    for output in json.loads(out.read_text())["cells"][FINISH_CELL]["outputs"]:
+    [finish] = [c for c in json.loads(out.read_text())["cells"] if c.get("id") == FINISH]
+    for output in finish["outputs"]:
         plain = "".join(output.get("data", {}).get("text/plain", ""))
-        if FINISH.search(plain):
-            return FINISH.search(plain).group(0).strip()
+        if SUMMARY.search(plain):
+            return SUMMARY.search(plain).group(0).strip()
     raise AssertionError("no s.finish() summary in the headless run")
 
 
-def test_explorer_request_console_shows_the_response_card(lab, page, tmp_path):
+def test_explorer_request_console_shows_the_response_card(lab, page, artifacts):
     base, token, _ = lab
     open_notebook(page, base, token, "explore.ipynb")
     run_all(page)
@@ -204,22 +239,24 @@ def test_explorer_request_console_shows_the_response_card(lab, page, tmp_path):
     card = page.locator(".phasebook-response").first
     card.wait_for()
     assert "GET /api/v1/products" in card.inner_text() and "200" in card.inner_text()
-    page.screenshot(path=str(tmp_path / "explore-console.png"), full_page=False)
-    print(f"screenshots: {tmp_path}")
+    card.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "explore-console.png"), full_page=False)
+    print(f"screenshots: {artifacts}")
 
 
-def test_rerun_check_cells_keep_the_headless_counts(lab, page, tmp_path):
+def test_rerun_check_cells_keep_the_headless_counts(lab, page, tmp_path, artifacts):
     base, token, state_dir = lab
     expected = headless_finish_line(state_dir, tmp_path)
     open_notebook(page, base, token, "05_checkout.ipynb")
     try:
         run_all(page)
         assert finish_line(page) == expected
-        page.screenshot(path=str(tmp_path / "checkout-run-all.png"))
-        for index in RERUN:
-            rerun_cell(page, index)
-        rerun_cell(page, FINISH_CELL)
+        page.screenshot(path=str(artifacts / "checkout-run-all.png"))
+        counts = [rerun_cell(page, cell_id) for cell_id in RERUN]
+        page.screenshot(path=str(artifacts / "checkout-rerun-5.2-check.png"))  # its new [n]
+        counts.append(rerun_cell(page, FINISH))
+        assert counts == sorted(counts) and len(set(counts)) == 3, counts  # three new runs
         assert finish_line(page) == expected
     finally:
-        page.screenshot(path=str(tmp_path / "checkout-after-reruns.png"))
-        print(f"screenshots: {tmp_path}")
+        page.screenshot(path=str(artifacts / "checkout-after-reruns.png"))
+        print(f"screenshots: {artifacts}")
