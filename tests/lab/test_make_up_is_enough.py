@@ -1,4 +1,4 @@
-"""`make up` is enough: papermill and the README's nbval command pass with nothing exported.
+"""`make up` is enough: papermill, nbmake and the README's nbval command pass with nothing exported.
 
 The platform is started with `make up` (in a temp state dir, on free ports, so a developer's
 own `.shopstack/` is left alone: the kernels get SHOPSTACK_STATE_DIR only because the dir is not
@@ -82,6 +82,19 @@ def test_papermill_runs_an_admin_notebook_with_nothing_exported(made_up, tmp_pat
     assert result.returncode == 0, result.stderr[-4000:]
     token = (made_up["state_dir"] / "admin_token").read_text()
     assert token not in out.read_text()
+
+
+def test_nbmake_runs_an_admin_notebook_with_nothing_exported(made_up):
+    result = subprocess.run(
+        [str(BIN / "pytest"), "-p", "no:cacheprovider", "--nbmake", "notebooks/05_checkout.ipynb"],
+        cwd=ROOT,
+        env=made_up["env"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "1 passed" in result.stdout
 
 
 def test_make_down_twice_says_not_running_the_second_time(made_up):
