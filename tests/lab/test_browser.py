@@ -58,7 +58,8 @@ def artifacts() -> Path:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """`make lab` on free ports with a known token: yields (base URL, token, state dir)."""
+    """`make lab` on free ports with a known token: yields (base URL, token, state dir, the
+    working copies' folder)."""
     work = tmp_path_factory.mktemp("lab")
     port, token = free_port(), secrets.token_hex(16)
     settings = work / "settings" / "@jupyterlab" / "apputils-extension"
@@ -92,7 +93,7 @@ def lab(tmp_path_factory):
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_for_lab(base, token, proc, log)
-        yield base, token, work / "state"
+        yield base, token, work / "state", work / "lab"
     finally:
         os.killpg(proc.pid, signal.SIGTERM)  # bash's EXIT trap runs `shopstack down`
         try:
@@ -229,7 +230,7 @@ def headless_finish_line(state_dir, tmp_path) -> str:
 
 
 def test_explorer_request_console_shows_the_response_card(lab, page, artifacts):
-    base, token, _ = lab
+    base, token, _, _ = lab
     open_notebook(page, base, token, "explore.ipynb")
     run_all(page)
     path_box = page.locator(".widget-text:has(label:text-is('path')) input").first
@@ -245,7 +246,8 @@ def test_explorer_request_console_shows_the_response_card(lab, page, artifacts):
 
 
 def test_rerun_check_cells_keep_the_headless_counts(lab, page, tmp_path, artifacts):
-    base, token, state_dir = lab
+    base, token, state_dir, lab_dir = lab
+    committed = (ROOT / "notebooks" / "05_checkout.ipynb").read_bytes()
     expected = headless_finish_line(state_dir, tmp_path)
     open_notebook(page, base, token, "05_checkout.ipynb")
     try:
@@ -257,6 +259,14 @@ def test_rerun_check_cells_keep_the_headless_counts(lab, page, tmp_path, artifac
         counts.append(rerun_cell(page, FINISH))
         assert counts == sorted(counts) and len(set(counts)) == 3, counts  # three new runs
         assert finish_line(page) == expected
+        command(page, "docmanager:save")  # what Lab's autosave does sooner or later
+        saved = lab_dir / "05_checkout.ipynb"
+        deadline = time.monotonic() + 60
+        while saved.read_bytes() == committed and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert saved.read_bytes() != committed  # the working copy took the session's outputs
+        assert expected in saved.read_text()
+        assert (ROOT / "notebooks" / "05_checkout.ipynb").read_bytes() == committed
     finally:
         page.screenshot(path=str(artifacts / "checkout-after-reruns.png"))
         print(f"screenshots: {artifacts}")
