@@ -4,8 +4,9 @@ Every test gets exactly one speed tier (``pytest -m unit``, ``make test-fast`` r
 ``unit or integration``), decided here by :func:`pytest_collection_modifyitems`:
 
 - ``e2e``: it starts processes — a platform (the ``platform`` fixture, or one of its own),
-  Jupyter kernels, papermill, an app server: every test under ``tests/suite/`` and
-  ``tests/notebooks/``, every test using ``platform``, and the modules in :data:`E2E_MODULES`.
+  Jupyter kernels, papermill, an app server, fresh interpreters that import the heavy stacks
+  (seconds each): every test under ``tests/suite/`` and ``tests/notebooks/``, every test using
+  ``platform``, and the modules in :data:`E2E_MODULES`.
 - ``integration``: it talks to a real database or cache in-process: it uses ``settings``
   (SQLite and PostgreSQL), ``postgres_url`` or ``redis_url``.
 - ``unit``: everything else (fakes, pure functions, files in a tmp dir).
@@ -42,6 +43,7 @@ E2E_MODULES = frozenset(
         "tests/lib/test_cells.py",
         "tests/lib/test_cells_kernel.py",
         "tests/lib/test_control.py",
+        "tests/lib/test_deferred_grammar.py",
         "tests/lib/test_kernel_output.py",
         "tests/lib/test_load_headless.py",
         "tests/lib/test_load_run.py",
