@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 from phasebook.errors import PlatformUnreachable
-from phasebook.runner.embedded import embedded_platform
+from phasebook.runner.embedded import _gateway_url, embedded_platform
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -44,3 +44,14 @@ def test_failed_start_is_unreachable_with_shopstacks_last_line(env: dict) -> Non
     ):
         pass
     assert [c["argv"][0] for c in calls(env)] == ["up", "down"]
+
+
+def test_a_started_platform_without_a_readable_platform_json_is_unreachable(tmp_path: Path) -> None:
+    """The runner reads platform.json through phasebook.discovery, like every other reader."""
+    with pytest.raises(PlatformUnreachable, match="embedded platform started but no platform.json"):
+        _gateway_url(tmp_path)
+    (tmp_path / "platform.json").write_text("{}")
+    with pytest.raises(PlatformUnreachable, match="started but .*unexpected format"):
+        _gateway_url(tmp_path)
+    (tmp_path / "platform.json").write_text('{"gateway_url": "http://127.0.0.1:1/"}')
+    assert _gateway_url(tmp_path) == "http://127.0.0.1:1"

@@ -9,7 +9,6 @@ and kernels can start, while the platform starts.
 
 from __future__ import annotations
 
-import json
 import secrets
 import shutil
 import subprocess
@@ -20,7 +19,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from phasebook.errors import PlatformUnreachable
+from phasebook.discovery import read_platform_state
+from phasebook.errors import ConfigError, PlatformUnreachable
 
 SHOPSTACK_MODULE = "shopstack.cli"
 
@@ -108,10 +108,8 @@ def _down(cmd: list[str], env: Mapping[str, str]) -> None:
 
 
 def _gateway_url(state_dir: Path) -> str:
-    platform_json = state_dir / "platform.json"
+    """The started platform's gateway, read by the library's one platform.json reader."""
     try:
-        return json.loads(platform_json.read_text(encoding="utf-8"))["gateway_url"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise PlatformUnreachable(
-            f"embedded platform started but {platform_json} is missing or invalid ({exc})"
-        ) from exc
+        return read_platform_state(state_dir).gateway_url
+    except (PlatformUnreachable, ConfigError) as exc:
+        raise PlatformUnreachable(f"embedded platform started but {exc}") from exc
