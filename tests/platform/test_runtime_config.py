@@ -103,11 +103,18 @@ def test_a_change_applies_within_2_s_without_a_restart(shop, platform, config):
 def test_a_checkout_in_flight_finishes_under_the_settings_it_started_with(shop, config):
     slow = config(payment__latency_ms=2500).json()["version"]
     time.sleep(1.0)  # the checkout service follows within 0.5 s
-    user, answers = new_user(), {}
+    user, key, answers = new_user(), new_key(), {}
     shop.add(user, 2, 1)
-    in_flight = threading.Thread(target=lambda: answers.update(a=shop.checkout(user, new_key())))
+    in_flight = threading.Thread(target=lambda: answers.update(a=shop.checkout(user, key)))
     in_flight.start()
-    time.sleep(0.5)
+    eventually(  # in flight, waiting for its payment (a fixed sleep can lose that race under load)
+        lambda: shop.sql(
+            "checkout",
+            "SELECT 1 FROM checkout_sessions WHERE idempotency_key = :k "
+            "AND status NOT IN ('INITIATED', 'INVENTORY_RESERVED')",
+            k=key,
+        )
+    )
     failing = config(payment__failure_rate=1, payment__latency_ms=0).json()["version"]
     time.sleep(1.0)  # followed within 0.5 s: a checkout started now is under `failing`
     late = buy(shop, new_user()).json()
