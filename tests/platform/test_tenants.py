@@ -243,6 +243,35 @@ def test_the_event_stream_pushes_only_the_callers_tenant(shop):
     assert {(e["tenant_id"], e["aggregate_id"]) for e in pushed} == {("acme", checkout_id)}
 
 
+def test_a_batch_and_a_stream_replay_stay_in_their_tenant(shop):
+    """POST /events/batch writes in the caller's tenant; a replay (after_id) sends only it."""
+    user = new_user()
+    batch = {
+        "events": [
+            {"type": "tenant.batch", "aggregate_id": "ledger-b", "payload": {"n": n}}
+            for n in (1, 2)
+        ]
+    }
+    acme = shop.http.post("/api/v1/events/batch", json=batch, headers=who(user, "acme"))
+    assert acme.status_code == 201, acme.text
+    assert [e["tenant_id"] for e in acme.json()["events"]] == ["acme", "acme"]
+    first_id = acme.json()["events"][0]["id"]
+    single = {"type": "tenant.batch", "aggregate_id": "ledger-b", "payload": {"n": 9}}
+    globex = shop.http.post("/api/v1/events", json=single, headers=who(user, "globex"))
+    assert globex.status_code == 201 and globex.json()["sequence"] == 1  # not acme's 3rd
+    listed = shop.http.get(
+        "/api/v1/events", params={"aggregate_id": "ledger-b"}, headers=who(user, "globex")
+    ).json()["events"]
+    assert [e["id"] for e in listed] == [globex.json()["id"]]
+    url = shop.platform["gateway_url"].replace("http", "ws", 1) + "/api/v1/events/stream"
+    replay = f"{url}?after_id={first_id}&aggregate_id=ledger-b"  # acme's 2nd event is after it
+    with connect(replay, additional_headers=who(user, "globex"), open_timeout=5) as stream:
+        replayed = [json.loads(stream.recv(timeout=5))]
+        with pytest.raises(TimeoutError):
+            replayed.append(json.loads(stream.recv(timeout=1)))
+    assert [(e["id"], e["tenant_id"]) for e in replayed] == [(globex.json()["id"], "globex")]
+
+
 @pytest.mark.parametrize("tenant", ["Acme", "-acme", "a" * 64, "acme_corp", "ac me"])
 def test_a_malformed_tenant_is_400_invalid_request(shop, tenant):
     answer = shop.http.get("/api/v1/cart", headers=who(1, tenant))
