@@ -66,11 +66,16 @@ status: install
 
 # JupyterLab on working copies in $(LAB_DIR)/ (git-ignored), refreshed from notebooks/ without
 # clobbering your edits (REFRESH=1 replaces them): Lab never rewrites the committed notebooks.
+# A fresh platform, stopped with Lab; one already up (`make up`) is used as it is and left up.
+# Lab does not start when the platform cannot.
 lab: install
 	@$(BIN)/python -m phasebook.workcopies notebooks $(LAB_DIR) $(if $(REFRESH),--refresh)
 	@export SHOPSTACK_STATE_DIR=$(abspath $(STATE_DIR)) PHASEBOOK_PARAMS=$(abspath $(PARAMS)); \
-	$(BIN)/shopstack up --detach --fresh --ports $(PORTS) --state-dir $(STATE_DIR) && \
-	trap '$(BIN)/shopstack down --state-dir $(STATE_DIR)' EXIT; \
+	out=$$($(BIN)/shopstack up --detach --fresh --ports $(PORTS) --state-dir $(STATE_DIR) 2>&1); rc=$$?; \
+	if [ $$rc -eq 0 ]; then echo "$$out"; trap '$(BIN)/shopstack down --state-dir $(STATE_DIR)' EXIT; \
+	elif grep -q "already running" <<<"$$out"; then \
+	  echo "shopstack: already running in $(STATE_DIR)/ (make up): Lab uses it as it is, not fresh; make down stops it"; \
+	else echo "$$out" >&2; exit $$rc; fi; \
 	$(BIN)/jupyter lab --notebook-dir=$(LAB_DIR) --port=$(LAB_PORT) $(LAB_ARGS) \
 	  $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 

@@ -49,7 +49,7 @@ def jupyter_lab(notebook_dir: Path, *, env: dict[str, str], log: Path, timeout_s
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait(base, token, proc, timeout_s, log)
+        wait_until_serving(base, token, proc, log, timeout_s)
         yield base, token
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -60,7 +60,10 @@ def jupyter_lab(notebook_dir: Path, *, env: dict[str, str], log: Path, timeout_s
             proc.wait(timeout=10)
 
 
-def _wait(base: str, token: str, proc: subprocess.Popen, timeout_s: float, log: Path) -> None:
+def wait_until_serving(
+    base: str, token: str, proc: subprocess.Popen, log: Path, timeout_s: float = 180
+) -> None:
+    """Until Jupyter answers at ``base``; fails with the end of ``log`` if ``proc`` exits."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:

@@ -15,14 +15,12 @@ import secrets
 import signal
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from .conftest import BIN, ROOT, clean_env
-from .jupyter_server import free_port
+from .jupyter_server import free_port, wait_until_serving
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -92,7 +90,7 @@ def lab(tmp_path_factory):
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_for_lab(base, token, proc, log)
+        wait_until_serving(base, token, proc, log)
         yield base, token, work / "state", work / "lab"
     finally:
         os.killpg(proc.pid, signal.SIGTERM)  # bash's EXIT trap runs `shopstack down`
@@ -104,19 +102,6 @@ def lab(tmp_path_factory):
                 capture_output=True,
                 timeout=60,
             )
-
-
-def _wait_for_lab(base: str, token: str, proc: subprocess.Popen, log, timeout_s: float = 180):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"make lab exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2):
-                return
-        except (urllib.error.URLError, OSError):
-            time.sleep(1)
-    raise RuntimeError(f"make lab did not serve within {timeout_s} s:\n{log.read_text()[-3000:]}")
 
 
 @pytest.fixture(scope="module")

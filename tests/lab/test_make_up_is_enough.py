@@ -9,12 +9,16 @@ STATE_DIR/admin_token, where the library reads it.
 from __future__ import annotations
 
 import json
+import os
+import secrets
+import signal
 import stat
 import subprocess
 
 import pytest
 
 from .conftest import BIN, ROOT, clean_env
+from .jupyter_server import free_port, wait_until_serving
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e, pytest.mark.xdist_group("make-up")]
 
@@ -95,6 +99,64 @@ def test_nbmake_runs_an_admin_notebook_with_nothing_exported(made_up):
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "1 passed" in result.stdout
+
+
+def test_make_lab_after_make_up_uses_that_platform_and_leaves_it_up(made_up, tmp_path):
+    state_dir, port, token = made_up["state_dir"], free_port(), secrets.token_hex(16)
+    lab_args = (
+        f"--no-browser --ServerApp.ip=127.0.0.1 --IdentityProvider.token={token} "
+        f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}"
+    )
+    command = ["make", "--no-print-directory", "lab", f"LAB_DIR={tmp_path / 'lab'}"]
+    command += [f"STATE_DIR={state_dir}", "PORTS=auto", f"LAB_PORT={port}", f"LAB_ARGS={lab_args}"]
+    log = tmp_path / "make-lab.log"
+    with open(log, "w") as handle:
+        proc = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=clean_env(),
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_until_serving(f"http://127.0.0.1:{port}", token, proc, log)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=60)
+    said = f"shopstack: already running in {state_dir}/ (make up): Lab uses it as it is"
+    assert said in log.read_text(), log.read_text()[-3000:]
+    status = subprocess.run(
+        [str(BIN / "shopstack"), "status", "--state-dir", str(state_dir)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert status.stdout.count(" healthy") == 9, status.stdout  # Lab left make up's platform up
+
+
+def test_make_lab_does_not_start_when_the_platform_cannot(tmp_path):
+    command = ["make", "--no-print-directory", "lab", f"LAB_DIR={tmp_path / 'lab'}"]
+    command += [f"STATE_DIR={tmp_path / 'state'}", "PORTS=no-such-choice"]
+    command += [f"LAB_PORT={free_port()}", "LAB_ARGS=--no-browser --ServerApp.ip=127.0.0.1"]
+    proc = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=clean_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        output, _ = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGTERM)  # Lab started without a platform: the bug
+        output, _ = proc.communicate(timeout=60)
+        pytest.fail(f"make lab kept running without a platform:\n{output[-3000:]}")
+    assert proc.returncode != 0
+    assert "invalid choice: 'no-such-choice'" in output
+    assert "Jupyter Server" not in output
 
 
 def test_make_down_twice_says_not_running_the_second_time(made_up):
