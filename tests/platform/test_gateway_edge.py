@@ -243,3 +243,32 @@ def test_ids_are_bounded_by_the_largest_integer_json_holds_exactly():
     document = gateway.get("/openapi.json").json()
     [parameter] = document["paths"]["/api/v1/products/{product_id}"]["get"]["parameters"]
     assert parameter["schema"]["maximum"] == 2**53 - 1 == float(2**53 - 1)
+
+
+def test_the_event_stream_refuses_a_bad_after_id_with_the_contracts_400(gateway):
+    from starlette.testclient import WebSocketDenialResponse
+
+    url = f"/api/v1/events/stream?after_id={2**64}"
+    with pytest.raises(WebSocketDenialResponse) as refused, gateway.websocket_connect(url):
+        pass
+    assert refused.value.status_code == 400
+    assert refused.value.json() == {
+        "error": "after_id must be an integer 0..9007199254740991",
+        "code": "invalid_request",
+    }
+
+
+def test_a_server_that_cannot_answer_a_handshake_over_http_gets_a_1008_close():
+    from shopstack.errors import invalid_request
+    from shopstack.gateway.routes.events import POLICY_VIOLATION, _refuse
+
+    class Handshake:
+        scope = {"type": "websocket", "extensions": {}}
+        closed: tuple[int, str] | None = None
+
+        async def close(self, code: int, reason: str) -> None:
+            self.closed = (code, reason)
+
+    websocket = Handshake()
+    asyncio.run(_refuse(websocket, invalid_request("after_id")))  # type: ignore[arg-type]
+    assert websocket.closed == (POLICY_VIOLATION, "invalid request body: after_id")

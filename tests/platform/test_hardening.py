@@ -5,6 +5,7 @@ bookkeeping of the cart cache and the refusal of an ambiguous auth configuration
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import socket
 import subprocess
@@ -97,7 +98,12 @@ def test_event_stream_with_out_of_range_after_id_is_refused_cleanly(api, platfor
     )
     with pytest.raises(InvalidStatus) as refused, connect(url, additional_headers=user):
         pass
-    assert refused.value.response.status_code == 403  # closed before accept (policy violation)
+    answer = refused.value.response  # an HTTP answer to the handshake, in the contract's shape
+    assert answer.status_code == 400
+    assert json.loads(bytes(answer.body)) == {
+        "error": "after_id must be an integer 0..9007199254740991",
+        "code": "invalid_request",
+    }
     assert api.get("/health").status_code == 200
 
 

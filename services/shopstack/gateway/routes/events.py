@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 import websockets
 from fastapi import APIRouter, Query, Request, WebSocket, WebSocketDisconnect
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from shopstack.caller import Caller
@@ -180,6 +180,16 @@ async def _upstream_to_client(upstream: websockets.ClientConnection, websocket: 
         await websocket.send_text(message if isinstance(message, str) else message.decode())
 
 
+async def _refuse(websocket: WebSocket, exc: ShopError) -> None:
+    """Refuse the handshake with the contract's error (its status and JSON body) where the
+    server can answer a WebSocket request over HTTP (uvicorn can). Elsewhere: close with 1008
+    and the message as reason, which a client only sees as a bare 403."""
+    if "websocket.http.response" in websocket.scope.get("extensions", {}):
+        await websocket.send_denial_response(JSONResponse(exc.body(), status_code=exc.status))
+    else:
+        await websocket.close(code=POLICY_VIOLATION, reason=exc.message)
+
+
 @router.websocket("/stream")
 async def event_stream(websocket: WebSocket) -> None:
     try:
@@ -187,7 +197,7 @@ async def event_stream(websocket: WebSocket) -> None:
         after_id = _stream_after_id(websocket)
         forwarded = _stream_filters(websocket)
     except ShopError as exc:
-        await websocket.close(code=POLICY_VIOLATION, reason=exc.message)
+        await _refuse(websocket, exc)
         return
     url = service_url("checkout").replace("http", "ws", 1) + "/events/stream"
     if after_id is not None:
