@@ -51,7 +51,6 @@ E2E_MODULES = frozenset(
         "tests/platform/test_checkout_faults.py",
         "tests/platform/test_gateway_outage.py",
         "tests/platform/test_gateway_schemathesis.py",
-        "tests/platform/test_openapi_drift.py",
         "tests/platform/test_seed002_full_script.py",
         "tests/platform/test_seed002_script.py",
         "tests/platform/test_supervisor.py",

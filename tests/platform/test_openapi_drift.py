@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from shopstack.gateway.app import create_app
 
 COMMITTED = Path(__file__).resolve().parents[2] / "contracts" / "openapi.json"
@@ -49,6 +50,7 @@ def test_drift_check_names_the_changed_field():
     ]
 
 
+@pytest.mark.e2e  # a fresh interpreter; the two checks above run in the fast tier
 def test_regeneration_command_prints_the_committed_document():
     printed = subprocess.run(
         [sys.executable, "-m", "shopstack.gateway.openapi"],
