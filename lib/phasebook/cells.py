@@ -8,7 +8,11 @@ metadata (``{"cellId": ...}``); ipykernel keeps that message as the current pare
 - a check recorded by a new run of a cell replaces the checks of that cell's earlier run, in
   the same place of the list (``s.finish()`` counts each check of the notebook once);
 - a cell that runs again keeps the test id that was current when it first ran, unless it calls
-  ``s.test(...)`` itself (re-running 5.1's check cell after 5.2 files its checks under 5.1).
+  ``s.test(...)`` itself (re-running 5.1's check cell after 5.2 files its checks under 5.1);
+- when a run of a cell ends without recording anything (it raised before its first check, or
+  its checks were edited away), the checks of its earlier runs are dropped too
+  (:func:`settle_after_each_cell`): the tally counts only what the latest run of each cell
+  checked, never a pass that run did not repeat.
 
 Without a cell id (plain Python, pytest, papermill/nbclient which send none) nothing changes:
 every check is appended and filed under the current test.
@@ -17,6 +21,7 @@ every check is appended and filed under the current test.
 from __future__ import annotations
 
 import sys
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -103,6 +108,41 @@ class CellTracker:
             records.insert(same_cell[-1] + 1, record)
         else:
             records.append(record)
+
+    def settle(self, records: list[Any]) -> None:
+        """The current cell run has ended: drop its cell's records from earlier runs.
+
+        Records of this run replaced them already (:meth:`file`); this removes those of a
+        run that recorded nothing."""
+        run = self.current()
+        if run is None:
+            return
+        records[:] = [
+            r for r in records if _cell_id(r) != run.cell_id or r.cell.msg_id == run.msg_id
+        ]
+
+
+def settle_after_each_cell(tracker: CellTracker, records: list[Any]) -> bool:
+    """Call ``tracker.settle(records)`` after each cell the running kernel executes.
+
+    The hook holds the tracker weakly and removes itself once the tracker is gone (a session
+    built again in the same kernel). False outside a kernel."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    events = getattr(shell, "events", None)
+    if events is None:
+        return False
+    owner = weakref.ref(tracker)
+
+    def after_cell(_result: Any = None) -> None:
+        alive = owner()
+        if alive is None:
+            events.unregister("post_run_cell", after_cell)
+        else:
+            alive.settle(records)
+
+    events.register("post_run_cell", after_cell)
+    return True
 
 
 def _cell_id(record: Any) -> str | None:

@@ -23,7 +23,7 @@ import httpx
 
 from .api import AdminClient, ApiClient
 from .auth import AuthProvider, Persona, Personas, build_provider
-from .cells import CellTracker
+from .cells import CellTracker, settle_after_each_cell
 from .checks import CheckResult, Checks
 from .contract_checks import ResponseContract
 from .control import PlatformControl
@@ -399,6 +399,8 @@ def session(
         display=emit if display is None else display,
     )
     redact_kernel_output(built.redactor)
+    # a cell re-run that raised before its checks leaves none of its earlier passes counted
+    settle_after_each_cell(built.cells, built.checks.results)
     built.db.open_all()
     return built
 

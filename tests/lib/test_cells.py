@@ -74,3 +74,27 @@ def test_a_rerun_cell_that_switches_test_uses_the_new_one():
 
 def test_outside_a_kernel_there_is_no_cell():
     assert kernel_execution() is None
+
+
+def test_a_rerun_that_records_nothing_drops_the_cells_earlier_records():
+    tracker, front = tracked()
+    records: list[Record] = []
+    for cell, names in (("c1", ["x", "y"]), ("c2", ["z"])):
+        front.run(cell)
+        for name in names:
+            tracker.file(records, Record(name, tracker.current()))
+        tracker.settle(records)
+    front.run("c1")  # raises before its first check
+    tracker.settle(records)
+    assert [r.name for r in records] == ["z"]
+    front.run("c2")  # a run that records: settling keeps what it recorded
+    tracker.file(records, Record("z2", tracker.current()))
+    tracker.settle(records)
+    assert [r.name for r in records] == ["z2"]
+
+
+def test_settling_outside_a_kernel_keeps_everything():
+    tracker = CellTracker(lambda: None)
+    records = [Record("a", None), Record("b", None)]
+    tracker.settle(records)
+    assert [r.name for r in records] == ["a", "b"]

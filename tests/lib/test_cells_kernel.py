@@ -74,8 +74,12 @@ def _checks(payload: dict) -> list[tuple]:
     return [(c["test_id"], c["name"], c["status"]) for c in payload["checks"]]
 
 
-def run_then_rerun(client_class: type[NotebookClient]) -> tuple[dict, dict]:
-    """Run all, re-run the two check cells, finish again: the two results payloads."""
+def run_then_rerun(
+    client_class: type[NotebookClient], *, broken: str | None = None
+) -> tuple[dict, dict]:
+    """Run all, re-run the two check cells, finish again: the two results payloads.
+
+    ``broken``: the id of a re-run cell whose re-run raises before its first check."""
     nb = nbformat.read(NOTEBOOK, as_version=4)
     cells = {cell.id: (index, cell) for index, cell in enumerate(nb.cells)}
     client = client_class(
@@ -90,6 +94,9 @@ def run_then_rerun(client_class: type[NotebookClient]) -> tuple[dict, dict]:
             if cell.cell_type == "code":
                 client.execute_cell(cell, index)
         first = _results(cells[FINISH][1])
+        if broken:
+            cell = cells[broken][1]
+            cell.source = "raise RuntimeError('edited while debugging')\n" + cell.source
         for cell_id in (*RERUN, FINISH):
             client.execute_cell(cells[cell_id][1], cells[cell_id][0])
         again = _results(cells[FINISH][1])
@@ -109,3 +116,11 @@ def test_without_cell_ids_the_rerun_checks_are_counted_twice(kernel_env):
     first, again = run_then_rerun(NotebookClient)
     assert again["summary"]["passed"] > first["summary"]["passed"]
     assert any(test_id == "5.2" for test_id, *_ in _checks(again)[len(_checks(first)) :])
+
+
+def test_a_rerun_that_raises_before_its_checks_no_longer_counts_them(kernel_env):
+    first, again = run_then_rerun(LabLikeClient, broken=RERUN[1])
+    dropped = [c for c in _checks(first) if c not in _checks(again)]
+    assert dropped and {test_id for test_id, *_ in dropped} == {"5.2"}, dropped
+    assert again["summary"]["passed"] == first["summary"]["passed"] - len(dropped)
+    assert _checks(again) == [c for c in _checks(first) if c not in dropped]
