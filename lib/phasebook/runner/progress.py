@@ -17,10 +17,10 @@ MARKS = {"passed": "✓", "failed": "✗", "error": "✗", "skipped": "–"}
 
 
 def describe(result: NotebookResult) -> str:
-    """``12 passed, 1 failed`` or the notebook error, for one line of output."""
+    """``12 passed, 1 failed, 1 xfail`` or the notebook error, for one line of output."""
     counts = result.counts
     parts = [f"{counts['passed']} passed"]
-    parts += [f"{counts[k]} {k}" for k in ("failed", "skipped") if counts[k]]
+    parts += [f"{counts[k]} {k}" for k in ("failed", "skipped", "xfail", "xpass") if counts[k]]
     text = ", ".join(parts)
     if result.error is not None:
         where = f" in cell {result.error.cell}" if result.error.cell is not None else ""
@@ -55,13 +55,13 @@ class Progress:
 
     def summary(self, results: Sequence[NotebookResult], out_dir: str) -> None:
         width = max([len("notebook"), *(len(r.name) for r in results)])
-        head = ("notebook", "status", "passed", "failed", "skipped", "duration")
-        rows = ["{:<{w}}  {:<8}  {:>6}  {:>6}  {:>7}  {:>8}".format(*head, w=width)]
+        head = ("notebook", "status", "passed", "failed", "skipped", "xfail", "duration")
+        rows = ["{:<{w}}  {:<8}  {:>6}  {:>6}  {:>7}  {:>5}  {:>8}".format(*head, w=width)]
         for r in results:
             c, status = r.counts, f"{MARKS[r.verdict]} {r.verdict}"
             rows.append(
                 f"{r.name:<{width}}  {status:<8}  {c['passed']:>6}  {c['failed']:>6}  "
-                f"{c['skipped']:>7}  {r.duration_s:7.1f}s"
+                f"{c['skipped']:>7}  {c['xfail']:>5}  {r.duration_s:7.1f}s"
             )
         passed = sum(r.verdict == "passed" for r in results)
         skipped = sum(r.verdict == "skipped" for r in results)
