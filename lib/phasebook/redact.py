@@ -4,6 +4,11 @@ A :class:`Redactor` knows a set of secret values (registered by the params loade
 identity, the admin client) and replaces each of them with ``***`` wherever it appears:
 in strings, inside JSON bodies (keys and values, recursively), in headers and in URLs.
 Authorization, Cookie and Set-Cookie headers are masked whatever their value.
+
+A secret shorter than :data:`WHOLE_WORD_BELOW` characters (a test password like ``b`` or
+``test``) is masked where it stands as a whole word (not between letters or digits): masked
+everywhere, ``b`` turned ``database`` into ``data***ase`` in every output, and the word
+around it is not the secret.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 MASK = "***"
 MIN_FIELD_SECRET = 8  # shorter values under a secret-named key ("Bearer") are not secrets
+WHOLE_WORD_BELOW = 8  # shorter secrets are masked only where they are not inside a word
 SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 _SECRET_WORDS = ("token", "secret", "password", "passwd", "api_key", "apikey", "credential")
 
@@ -51,6 +57,13 @@ def is_secret_name(name: str) -> bool:
     return any(word in lowered for word in _SECRET_WORDS)
 
 
+def _masking_pattern(secret: str) -> str:
+    escaped = re.escape(secret)
+    if len(secret) >= WHOLE_WORD_BELOW:
+        return escaped
+    return rf"(?<![^\W_]){escaped}(?![^\W_])"  # not next to a letter or digit
+
+
 class Redactor:
     """Replaces registered secret values with ``***``."""
 
@@ -66,7 +79,7 @@ class Redactor:
             return
         self._secrets.add(secret)
         ordered = sorted(self._secrets, key=len, reverse=True)
-        self._pattern = re.compile("|".join(re.escape(s) for s in ordered))
+        self._pattern = re.compile("|".join(_masking_pattern(s) for s in ordered))
 
     def register_fields(self, obj: object) -> None:
         """Register every credential a JSON-like value carries (recursively): a string under a

@@ -7,8 +7,9 @@ def test_registered_secret_is_masked_inside_text():
 
 
 def test_longer_secret_wins_over_its_prefix():
-    red = Redactor(["abc", "abcdef"])
-    assert red.text("xabcdefx") == f"x{MASK}x"
+    red = Redactor(["abcdefgh", "abcdefghijk"])
+    assert red.text("xabcdefghijkx") == f"x{MASK}x"
+    assert Redactor(["abc", "abcdef"]).text("x abcdef x") == f"x {MASK} x"
 
 
 def test_json_bodies_are_masked_recursively_in_keys_and_values():
@@ -66,3 +67,15 @@ def test_credentials_in_bodies_are_registered_but_card_test_tokens_are_not():
     )
     assert {"eyJ.header-payload.sig", "pw-0123456", "at-0123456789"} <= red._secrets
     assert "tok_visa" not in red and "Bearer" not in red
+
+
+def test_a_short_secret_is_masked_as_a_word_not_inside_other_words():
+    r = Redactor(["b", "test"])
+    assert r.text("database unavailable; testing") == "database unavailable; testing"
+    assert r.text('{"password": "b"} user:test@host') == '{"password": "***"} user:***@host'
+    assert r.value({"note": "a test", "b": "b"}) == {"note": "a ***", "***": "***"}
+
+
+def test_a_secret_of_eight_characters_or_more_is_masked_inside_words_too():
+    r = Redactor(["s3cretpw"])
+    assert r.text("xs3cretpwx") == "x***x"
