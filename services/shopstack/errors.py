@@ -85,6 +85,10 @@ _OUT_OF_RANGE = frozenset({"greater_than_equal", "less_than_equal", "greater_tha
 _UNPARSABLE_BODY = "There was an error parsing the body"
 
 
+#: Where a request parameter that is not in the body comes from (pydantic's ``loc[0]``).
+_PARAMETER_PLACES = frozenset({"query", "path", "header", "cookie"})
+
+
 def describe_validation_error(exc: RequestValidationError) -> str:
     """One readable line for the first problem pydantic found."""
     errors = exc.errors()
@@ -112,6 +116,10 @@ def validation_error(exc: RequestValidationError) -> ShopError:
         return invalid_product_id()
     if location and location[-1] == "quantity" and kind in _OUT_OF_RANGE:
         return invalid_quantity()
+    if location and location[0] in _PARAMETER_PLACES and len(location) > 1:
+        where, name = location[0], ".".join(str(part) for part in location[1:])
+        message = "missing" if kind == "missing" else str(first.get("msg", "invalid value"))
+        return ShopError(400, "invalid_request", f"invalid {where} parameter '{name}': {message}")
     return invalid_request(describe_validation_error(exc))
 
 

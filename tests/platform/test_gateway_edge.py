@@ -272,3 +272,11 @@ def test_a_server_that_cannot_answer_a_handshake_over_http_gets_a_1008_close():
     websocket = Handshake()
     asyncio.run(_refuse(websocket, invalid_request("after_id")))  # type: ignore[arg-type]
     assert websocket.closed == (POLICY_VIOLATION, "invalid request body: after_id")
+
+
+def test_a_bad_query_parameter_is_named_as_one_not_as_a_body_field(gateway):
+    status, code, message = _error(gateway.get(f"/api/v1/events?after_id={2**64}"))
+    assert (status, code) == (400, "invalid_request")
+    assert message.startswith("invalid query parameter 'after_id': "), message
+    status, code, message = _error(gateway.get("/api/v1/events?limit=abc"))
+    assert message.startswith("invalid query parameter 'limit': "), message
