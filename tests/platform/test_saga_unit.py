@@ -15,6 +15,7 @@ from shopstack.checkout.domain.commands import StartCheckout
 from shopstack.checkout.domain.errors import (
     CheckoutInProgress,
     DownstreamUnavailable,
+    DownstreamUnavailableForSession,
     EmptyCart,
     IdempotencyConflict,
     InsufficientStock,
@@ -22,6 +23,7 @@ from shopstack.checkout.domain.errors import (
     UnexpectedAnswer,
 )
 from shopstack.checkout.domain.model import InvalidTransition
+from shopstack.checkout.domain.session import Outcome
 from shopstack.checkout.service_layer import recovery, saga, start
 from shopstack.checkout.service_layer.pause import PausePoint
 from shopstack.contracts import CheckoutCompleted, CheckoutFailed
@@ -144,14 +146,31 @@ def test_downstream_unavailable_fails_the_checkout_and_raises(down, reason, rele
     services = shop()
     services.down = down
     rt, store = fake_runtime(services)
-    with pytest.raises(DownstreamUnavailable) as raised:
+    with pytest.raises(DownstreamUnavailableForSession) as raised:
         checkout(rt)
     session = only_session(store)
-    assert raised.value.service == next(iter(down)) and session.failure_reason == reason
+    assert raised.value.unavailable.service == next(iter(down)) and session.failure_reason == reason
+    assert (raised.value.checkout_id, raised.value.status) == (session.id, "FAILED")
     assert ("release" in services.calls) is release_tried
     [(_, event)] = store.outbox
     assert event.payment_attempted is (reason == "payment_unavailable")
     assert services.stock[1] == 100  # payment down: released; inventory down: never taken
+
+
+def test_a_replay_of_a_checkout_failed_for_good_names_the_same_session_without_new_work():
+    services = shop()
+    services.down = {"payment"}
+    rt, store = fake_runtime(services)
+    with pytest.raises(DownstreamUnavailableForSession) as raised:
+        checkout(rt)
+    services.down = set()  # the service is back: the stored problem is the answer for good
+    charges = services.calls.count("charge")
+    with pytest.raises(DownstreamUnavailableForSession) as replayed:
+        checkout(rt)
+    for answer in (raised.value, replayed.value):
+        named = (answer.unavailable.service, answer.checkout_id, answer.status)
+        assert named == ("payment", only_session(store).id, "FAILED")
+    assert services.calls.count("charge") == charges and len(store.sessions) == 1
 
 
 def test_an_unexpected_inventory_answer_fails_the_checkout_as_unavailable():
@@ -205,14 +224,19 @@ def test_inventory_down_at_confirmation_leaves_payment_completed_for_recovery():
         raise DownstreamUnavailable("inventory")
 
     services.confirm = down
-    with pytest.raises(DownstreamUnavailable):
+    with pytest.raises(DownstreamUnavailableForSession) as raised:
         checkout(rt)
     assert only_session(store).status == "PAYMENT_COMPLETED" and store.outbox == []
+    assert (raised.value.checkout_id, raised.value.status) == (
+        only_session(store).id,
+        "PAYMENT_COMPLETED",
+    )
     services.confirm = real_confirm
     assert recover(rt) == 1
     assert only_session(store).status == "COMPLETED" and store.outbox_types() == [
         "checkout.completed"
     ]
+    assert checkout(rt) == Outcome.completed(raised.value.checkout_id)  # the replay's answer
 
 
 def test_run_refuses_a_session_that_is_not_initiated():

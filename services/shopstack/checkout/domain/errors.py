@@ -100,6 +100,22 @@ class DownstreamUnavailable(SagaProblem):
         self.service = service
 
 
+class DownstreamUnavailableForSession(CheckoutError):
+    """A service was unavailable for a checkout that has a session: which session, and the
+    status it is in. The client needs both to tell an outcome that may still change (an
+    intermediate status that recovery finishes) from one that is final (FAILED: replaying the
+    key repeats this answer for good). Not a :class:`SagaProblem`: never stored, raised around
+    the stored one."""
+
+    def __init__(
+        self, unavailable: DownstreamUnavailable, *, checkout_id: str, status: str
+    ) -> None:
+        super().__init__(str(unavailable))
+        self.unavailable = unavailable
+        self.checkout_id = checkout_id
+        self.status = status
+
+
 class UnexpectedAnswer(SagaProblem):
     """A service answered with a status the saga has no rule for."""
 

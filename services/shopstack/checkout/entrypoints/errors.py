@@ -7,6 +7,7 @@ from shopstack.checkout.domain.errors import (
     CheckoutError,
     CheckoutInProgress,
     DownstreamUnavailable,
+    DownstreamUnavailableForSession,
     EmptyCart,
     IdempotencyConflict,
     InsufficientStock,
@@ -45,6 +46,15 @@ def http_error(exc: CheckoutError) -> ShopError:
             )
         case DownstreamUnavailable():
             return service_unavailable(exc.service)
+        case DownstreamUnavailableForSession():
+            unavailable = service_unavailable(exc.unavailable.service)
+            return ShopError(
+                unavailable.status,
+                unavailable.code,
+                unavailable.message,
+                checkout_id=exc.checkout_id,
+                status=exc.status,
+            )
         case UnexpectedAnswer():
             return ShopError(502, "bad_gateway", str(exc))
     return ShopError(500, "internal", f"checkout failed: {exc}")

@@ -8,6 +8,11 @@ insert race, wait for the winner's outcome and answer it. A replay answers the s
 card token, and the same cart content — or, once the checkout COMPLETED, a cart that is no
 longer the one it bought (checkout clears it), so a retry after completion is still recognised.
 Anything else with a used key is :class:`IdempotencyConflict`.
+
+A service unavailable once a session exists (a stored problem raised again, inventory down at
+confirmation, the cart down on a replay) is raised as :class:`DownstreamUnavailableForSession`:
+the answer names the session and its status, so that a client can tell a checkout that may
+still complete from one that failed for good.
 """
 
 from __future__ import annotations
@@ -15,11 +20,15 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from shopstack.checkout.domain.commands import StartCheckout
 from shopstack.checkout.domain.errors import (
     CheckoutInProgress,
+    DownstreamUnavailable,
+    DownstreamUnavailableForSession,
     EmptyCart,
     IdempotencyConflict,
     IdempotencyKeyTaken,
@@ -113,17 +122,35 @@ async def replay(
     return await wait_for_outcome(rt, existing.id)
 
 
+@contextmanager
+def naming_the_session(checkout_id: str, status: Callable[[], str]) -> Iterator[None]:
+    """A service unavailable inside says which session it stopped and, read when it is raised,
+    the status that session is in."""
+    try:
+        yield
+    except DownstreamUnavailable as exc:
+        raise DownstreamUnavailableForSession(
+            exc, checkout_id=checkout_id, status=status()
+        ) from exc
+
+
 def _find_by_key(uow: Any, command: StartCheckout) -> CheckoutSession | None:
     return uow.sessions.find_by_key(
         command.idempotency_key, tenant_id=command.tenant_id, user_id=command.user_id
     )
 
 
+async def _cart(rt: Runtime, command: StartCheckout) -> dict[str, Any]:
+    return await rt.services.cart(command.user_id, tenant_id=command.tenant_id)
+
+
 async def _outcome(rt: Runtime, command: StartCheckout) -> Outcome:
-    cart = await rt.services.cart(command.user_id, tenant_id=command.tenant_id)
     existing = await rt.read(lambda uow: _find_by_key(uow, command))
     if existing is not None:
+        with naming_the_session(existing.id, lambda: existing.status):
+            cart = await _cart(rt, command)
         return await replay(rt, existing, command, cart)
+    cart = await _cart(rt, command)
     if not cart.get("items"):
         raise EmptyCart()
     session = new_session(command, await snapshot_of(rt, cart), config_version=rt.config_version())
@@ -134,14 +161,17 @@ async def _outcome(rt: Runtime, command: StartCheckout) -> Outcome:
         except IdempotencyKeyTaken:  # lost the race for this key
             existing = await rt.read(lambda uow: _find_by_key(uow, command))
             return await replay(rt, existing, command, cart)
-        return await saga.run(rt, session)
+        with naming_the_session(session.id, lambda: session.status):
+            return await saga.run(rt, session)
     finally:
         rt.active.discard(session.id)
 
 
 async def start_checkout(rt: Runtime, command: StartCheckout) -> Outcome:
     """The outcome of ``POST /checkout``; a stored problem (insufficient stock, a service
-    down) is raised as its domain exception, for the entrypoint to map."""
+    down) is raised as its domain exception, for the entrypoint to map; a service down also
+    names the session (:func:`naming_the_session`)."""
     outcome = await _outcome(rt, command)
-    outcome.raise_problem()
+    with naming_the_session(outcome.checkout_id, lambda: outcome.status):
+        outcome.raise_problem()
     return outcome

@@ -6,6 +6,13 @@ request carries an ``idempotency_key`` and the checkout service runs at most one
 (``idempotent=True``) when the checkout service could not be reached or did not answer.
 The call gets a longer timeout than reads: it covers the whole saga (cart, catalogue,
 inventory, payment, each with its own retries).
+
+A 503 tells the client whether replaying its key can still change the outcome
+(``retry_with_same_idempotency_key``): yes when the checkout service gave no answer (the
+gateway could not reach it, or it timed out) or named a session that is not final (recovery
+may still complete it); no when the session it names is FAILED or COMPLETED — no replay changes
+that (a payment-unavailable FAILED answers this same 503 for good, and a client that obeyed a
+``true`` would loop), so after FAILED the client starts a new checkout with a new key.
 """
 
 from __future__ import annotations
@@ -85,19 +92,29 @@ async def _json_body(request: Request) -> Any:
         raise invalid_request("malformed JSON") from exc
 
 
-_RETRY_HINT = {"retry_with_same_idempotency_key": True}
+RETRY_HINT = "retry_with_same_idempotency_key"
+#: Session statuses after which nothing changes the outcome of a checkout (CONTRACT.md saga).
+FINAL_STATUSES = frozenset({"COMPLETED", "FAILED"})
 _CHECKOUT_ERRORS = {
     **errors(400, 401, 409),
     503: {
         "model": CheckoutUnavailablePublic,
-        "description": "a service is unavailable; the checkout may still complete: repeat the "
-        "request with the same idempotency_key to learn its outcome",
+        "description": "a service is unavailable. retry_with_same_idempotency_key true: the "
+        "checkout may still complete, repeat the request with the same idempotency_key to "
+        "learn its outcome; false: the session named by checkout_id ended with the status "
+        "given and no repeat changes that (after FAILED, start a new checkout with a new key)",
     },
 }
 
 
+def outcome_may_change(body: dict[str, Any]) -> bool:
+    """Whether replaying the key can still change what the checkout answers: unless the body
+    names a session whose status is final."""
+    return body.get("status") not in FINAL_STATUSES
+
+
 def _with_retry_hint(response: Reply) -> Response:
-    """A 503 says the checkout may still complete, so the client replays its key."""
+    """A checkout 503, relayed with the hint that tells the client whether to replay its key."""
     if response.status_code != 503:
         return relay(response)
     try:
@@ -106,7 +123,7 @@ def _with_retry_hint(response: Reply) -> Response:
         body = None
     if not isinstance(body, dict):
         body = {"error": "checkout service unavailable", "code": "service_unavailable"}
-    return JSONResponse({**body, **_RETRY_HINT}, status_code=503)
+    return JSONResponse({**body, RETRY_HINT: outcome_may_change(body)}, status_code=503)
 
 
 @router.post(
@@ -136,7 +153,10 @@ async def start_checkout(
     except ShopError as exc:
         if exc.status != 503:
             raise
-        raise ShopError(exc.status, exc.code, exc.message, **exc.extra, **_RETRY_HINT) from exc
+        # no answer from the checkout service (unreachable, timed out): the outcome is open
+        raise ShopError(
+            exc.status, exc.code, exc.message, **exc.extra, **{RETRY_HINT: True}
+        ) from exc
     return _with_retry_hint(response)
 
 
