@@ -1,5 +1,6 @@
 """Faults mid-saga on a platform of this module's own (they stop and kill services, so they do
 not share the session platform): checkout killed between reservation and payment, payment down.
+On SQLite, and on PostgreSQL + Redis with ``SHOPSTACK_TEST_PROFILE=postgres``.
 """
 
 from __future__ import annotations
@@ -22,9 +23,19 @@ INTERMEDIATE = ("INITIATED", "INVENTORY_RESERVED", "PAYMENT_PENDING", "PAYMENT_C
 def _env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPSTACK_")}
     env.update(SHOPSTACK_ADMIN_TOKEN=ADMIN, **extra)
-    if os.environ.get("SHOPSTACK_TEST_PROFILE") == "postgres":
-        pytest.skip("fault tests run on the SQLite profile")
     return env
+
+
+def _storage(request: pytest.FixtureRequest) -> dict[str, str]:
+    """PostgreSQL + Redis (a namespace of this module's own) on the postgres profile; SQLite
+    otherwise. ``shopstack stop/start`` take them from platform.json again."""
+    if os.environ.get("SHOPSTACK_TEST_PROFILE") != "postgres":
+        return {}
+    return {
+        "SHOPSTACK_DATABASE_URL": request.getfixturevalue("postgres_url"),
+        "SHOPSTACK_REDIS_URL": request.getfixturevalue("redis_url"),
+        "SHOPSTACK_DB_NAMESPACE": "f" + secrets.token_hex(4),
+    }
 
 
 def shopstack(state_dir, *args: str, env: dict[str, str]) -> None:
@@ -39,9 +50,10 @@ def shopstack(state_dir, *args: str, env: dict[str, str]) -> None:
 
 
 @pytest.fixture(scope="module")
-def faults(tmp_path_factory):
+def faults(request, tmp_path_factory):
     state_dir = tmp_path_factory.mktemp("faults")
     armed = _env(
+        **_storage(request),
         SHOPSTACK_TEST_PAUSE_AFTER="INVENTORY_RESERVED",
         SHOPSTACK_TEST_PAUSE_SECONDS="60",
         SHOPSTACK_TEST_PAUSE_KEY_PREFIX="pause-",
@@ -81,6 +93,12 @@ def test_kill_between_reservation_and_payment_is_compensated_on_restart(faults):
     shopstack(faults.state_dir, "kill", "checkout", env=_env())
     thread.join(timeout=60)
     assert answers and answers[0].status_code == 503
+    # the gateway's own 503 (checkout gone mid-request): no session named, the outcome is open
+    assert answers[0].json() == {
+        "error": "checkout service unavailable",
+        "code": "service_unavailable",
+        "retry_with_same_idempotency_key": True,
+    }
     shopstack(faults.state_dir, "start", "checkout", env=_env())
     eventually(lambda: _no_session_in_flight(faults), timeout_s=30, every_s=0.2)
     after = faults.session(session["id"])
@@ -99,24 +117,30 @@ def test_kill_between_reservation_and_payment_is_compensated_on_restart(faults):
 
 
 def test_payment_down_is_503_with_compensation_and_recovers_after_start(faults):
-    user, product = new_user(), faults.product(stock=4)
+    user, product, key = new_user(), faults.product(stock=4), new_key()
     faults.add(user, product, 1)
     shopstack(faults.state_dir, "stop", "payment", env=_env())
     try:
         started = time.monotonic()
-        response = faults.checkout(user, new_key())
+        response = faults.checkout(user, key)
         elapsed = time.monotonic() - started
     finally:
         shopstack(faults.state_dir, "start", "payment", env=_env())
     assert response.status_code == 503
-    assert response.json() == {
+    [session] = faults.sql("checkout", "SELECT * FROM checkout_sessions WHERE user_id = :u", u=user)
+    failed_for_good = {
         "error": "payment service unavailable",
         "code": "service_unavailable",
-        "retry_with_same_idempotency_key": True,  # the checkout may still complete
+        "checkout_id": session["id"],
+        "status": "FAILED",
+        "retry_with_same_idempotency_key": False,  # replaying the key cannot change it
     }
+    assert response.json() == failed_for_good
     assert elapsed < 6.0  # 3 attempts of at most the 2 s downstream timeout
-    [session] = faults.sql("checkout", "SELECT * FROM checkout_sessions WHERE user_id = :u", u=user)
     assert (session["status"], session["failure_reason"]) == ("FAILED", "payment_unavailable")
+    # payment is back: the same key still answers the stored 503, so a client must not loop
+    replayed = faults.checkout(user, key)
+    assert (replayed.status_code, replayed.json()) == (503, failed_for_good)
     reservations = faults.sql(
         "inventory", "SELECT status FROM reservations WHERE checkout_id = :c", c=session["id"]
     )
