@@ -76,3 +76,18 @@ def test_malformed_filter_is_refused_at_the_handshake(shop):
         _stream(shop, new_user(), "type=" + "x" * 129)
     assert refused.value.response.status_code == 400
     assert b'"type must be 1 to 128 characters"' in bytes(refused.value.response.body)
+
+
+def test_after_id_0_replays_every_earlier_event_and_no_after_id_replays_none(shop):
+    user = new_user()
+    earlier = _publish(
+        shop,
+        user,
+        [{"type": "ledger.tick", "aggregate_id": "z", "payload": {"n": n}} for n in (1, 2)],
+    )
+    with _stream(shop, user, "after_id=0") as replaying, _stream(shop, user, "") as live_only:
+        replayed = _receive(replaying, 2)
+        [new] = _publish(shop, user, [{"type": "ledger.tick", "aggregate_id": "z", "payload": {}}])
+        assert [e["id"] for e in replayed] == [e["id"] for e in earlier]
+        assert _receive(replaying, 1)[0]["id"] == new["id"]
+        assert _receive(live_only, 1)[0]["id"] == new["id"]  # the first it sees is the new one

@@ -2,8 +2,9 @@
 
 The caller is ``X-User-Id`` (set by the gateway) or, for direct use in tests, the ``user_id``
 query parameter. ``type`` and ``aggregate_id`` keep only the matching events. ``after_id``
-first replays every logged event newer than that id (page by page), so a client that
-reconnects misses nothing; a live event the replay already sent is not sent again.
+(0 included: every logged event) first replays the events newer than that id (page by page),
+so a client that reconnects misses nothing; without it, only live events are sent. A live
+event the replay already sent is not sent again.
 """
 
 from __future__ import annotations
@@ -46,9 +47,12 @@ def _matches(event: dict, filters: dict[str, str | None]) -> bool:
     )
 
 
-def _after_id(raw: str | None) -> int:
+def _after_id(raw: str | None) -> int | None:
+    """None when not given (live events only); 0 replays every logged event first."""
+    if raw is None or raw == "":
+        return None
     try:
-        after_id = int(raw or "0")
+        after_id = int(raw)
     except ValueError:
         after_id = -1
     if not 0 <= after_id <= MAX_EVENT_ID:
@@ -130,7 +134,7 @@ async def event_stream(websocket: WebSocket) -> None:
     await websocket.accept()
     try:
         sent_up_to = 0
-        if after_id > 0:
+        if after_id is not None:
             sent_up_to = await _replay(
                 websocket, caller=(tenant_id, user_id), after_id=after_id, filters=filters
             )
