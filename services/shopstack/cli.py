@@ -32,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     up.add_argument("--detach", action="store_true", help="return once healthy")
     add("down", "stop every service")
     add("status", "one line per service: pid, port, state")
+    add("heal", "resume paused and start stopped services (undo fault injection)")
     for action in (*_SIGNAL_ACTIONS, "start"):
         add(action, f"{action} one service").add_argument("service")
     logs = add("logs", "the end of one service's log")
@@ -52,6 +53,8 @@ def _run(args: argparse.Namespace) -> int:
         return lifecycle.down(state_dir=args.state_dir)
     if args.command == "status":
         return control.status(state_dir=args.state_dir)
+    if args.command == "heal":
+        return control.heal(state_dir=args.state_dir)
     if args.command == "start":
         return control.start(state_dir=args.state_dir, service=args.service)
     if args.command == "logs":

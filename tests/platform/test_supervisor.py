@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+from pathlib import Path
 
 import pytest
 from shopstack.supervisor import state
@@ -108,3 +109,20 @@ def test_pause_then_status_shows_paused_and_resume_heals(platform, shopstack_cli
 def test_logs_shows_the_end_of_a_service_log(platform, shopstack_cli):
     result = shopstack_cli("logs", "catalog", "-n", "5", "--state-dir", platform["state_dir"])
     assert result.returncode == 0 and "catalog" in result.stdout
+
+
+def test_heal_resumes_paused_and_starts_stopped_services(platform, shopstack_cli):
+    args = ["--state-dir", platform["state_dir"]]
+    pids = {name: entry["pid"] for name, entry in platform["services"].items()}
+    assert shopstack_cli("pause", "orders", *args).returncode == 0
+    assert shopstack_cli("stop", "notifications", *args).returncode == 0
+    healed = shopstack_cli("heal", *args)
+    assert healed.returncode == 0, healed.stderr
+    assert "orders resumed" in healed.stdout and "notifications started" in healed.stdout
+    status = shopstack_cli("status", *args).stdout.splitlines()[1:-1]
+    assert all(line.endswith("healthy") for line in status), status
+    after = state.load(Path(platform["state_dir"]))["services"]
+    assert after["orders"]["pid"] == pids["orders"]  # resumed, not restarted
+    assert after["notifications"]["pid"] != pids["notifications"]
+    again = shopstack_cli("heal", *args)
+    assert again.returncode == 0 and "every service is running" in again.stdout

@@ -113,6 +113,27 @@ def start(*, state_dir: Path, service: str) -> int:
     return 0
 
 
+def heal(*, state_dir: Path) -> int:
+    """Resume every paused service and start every stopped one: the platform as ``up`` left
+    it, after a fault test that did not get to undo its own faults. Data is kept."""
+    state_dir = state_dir.resolve()
+    with state.locked(state_dir):
+        current = _load_running(state_dir)
+        states = {
+            name: processes.process_state(current["services"][name].get("pid")) for name in SERVICES
+        }
+        for name, what in states.items():
+            if what == "paused":
+                processes.send(current["services"][name]["pid"], signal.SIGCONT)
+                print(f"shopstack: {name} resumed (pid {current['services'][name]['pid']})")
+    for name, what in states.items():
+        if what == "stopped":
+            start(state_dir=state_dir, service=name)
+    if all(what == "running" for what in states.values()):
+        print("shopstack: every service is running")
+    return 0
+
+
 def logs(*, state_dir: Path, service: str, lines: int) -> int:
     _check_service(service)
     path = processes.log_path(state_dir.resolve(), service)
