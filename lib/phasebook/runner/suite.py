@@ -32,6 +32,7 @@ from phasebook.runner.progress import Progress
 
 if TYPE_CHECKING:
     from phasebook.report.results import NotebookResult
+    from phasebook.runner.restore import PlatformRestorer
 
 DEFAULT_TIMEOUT = 600.0
 
@@ -77,6 +78,7 @@ def run_suite(
     from phasebook.discovery import resolve_target
     from phasebook.preflight import check_platform
     from phasebook.report.write import write_run_report
+    from phasebook.runner.restore import PlatformRestorer
 
     with contextlib.closing(pool), _platform(environ, plan) as platform:
         target = resolve_target(params)
@@ -92,12 +94,20 @@ def run_suite(
         known = [*params.secrets, target.admin_token, platform.admin_token if platform else None]
         scrubber = Scrubber.from_env(env, [s for s in known if s])
         jobs = [_job(nb, options, out_dir, env) for nb in notebooks]
-        results = _execute_all(jobs, pool, scrubber, progress)
+        restorer = PlatformRestorer(platform, environ) if platform else None
+        results = _execute_all(jobs, pool, scrubber, progress, restorer)
     run = _run_info(options, shown_params, base_url, started, time.monotonic() - clock)
     write_run_report(out_dir, run, results, scrubber)
     progress.summary(results, display_name(out_dir, options.root))
     exit_code = 0 if all(r.status == "passed" for r in results) else 1
     return SuiteOutcome(exit_code, out_dir, results)
+
+
+def _restore(restorer: PlatformRestorer, name: str, progress: Progress) -> None:
+    """An exclusive notebook failed: its faults may still be in place, and the notebooks
+    after it must not inherit them (runner/restore.py)."""
+    if undone := restorer.restore():
+        progress.line(f"  ↺ platform restored after {name}: {'; '.join(undone)}")
 
 
 def default_out_dir(root: Path, now: datetime) -> Path:
@@ -156,7 +166,11 @@ def _job(notebook: Path, options: RunOptions, out_dir: Path, env: dict) -> Noteb
 
 
 def _execute_all(
-    jobs: list[NotebookJob], pool: WorkerPool, scrubber: Scrubber, progress: Progress
+    jobs: list[NotebookJob],
+    pool: WorkerPool,
+    scrubber: Scrubber,
+    progress: Progress,
+    restorer: PlatformRestorer | None = None,
 ) -> list[NotebookResult]:
     from phasebook.runner.collect import HtmlExports, collect_result
 
@@ -187,7 +201,9 @@ def _execute_all(
         for job in alone:
             # An exclusive notebook may measure speed: no export competes with it for CPU.
             exports.drain()
-            done[job.name] = run_one(job)
+            done[job.name] = result = run_one(job)
+            if restorer and result and result.verdict != "passed" and is_exclusive(job.input_path):
+                _restore(restorer, job.name, progress)
     except BaseException:  # Ctrl-C included: no worker or kernel may outlive the run
         registry.kill_all()
         threads.shutdown(wait=True, cancel_futures=True)
