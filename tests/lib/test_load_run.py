@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from phasebook.errors import ConfigError
 from phasebook.load import (
@@ -67,6 +71,47 @@ def test_a_distributed_run_has_a_master_and_two_workers_that_both_send_requests(
     assert (run.workers["requests"] > 0).all(), run.workers.to_string()
     assert run.workers["requests"].sum() == run.requests  # the master's stats are theirs
     assert (tmp_path / "mixed_worker0.log").is_file() and (tmp_path / "mixed_worker1.log").is_file()
+
+
+def test_a_worker_started_from_the_printed_command_joins_the_master(session, tmp_path):
+    """The test plays the other machine: it starts the remote worker from the command and
+    environment the run hands over before the master waits (master bound to loopback)."""
+    started: list[subprocess.Popen] = []
+
+    def start_remote_worker(worker):
+        log = (tmp_path / "remote_worker.log").open("w")
+        command = worker.command([sys.executable, "-m", "locust"])
+        environ = {**os.environ, **worker.env}  # that machine exports the printed lines
+        started.append(subprocess.Popen(command, env=environ, stdout=log, stderr=subprocess.STDOUT))
+        log.close()
+
+    profile = LoadProfile(workers=1, remote_workers=1, workers_wait_s=60)
+    data = LoadData.create(session)
+    try:
+        run = run_clients(
+            session,
+            profile,
+            data,
+            clients=4,
+            requests_per_client=25,
+            max_s=60,
+            out_dir=tmp_path,
+            on_remote_workers=start_remote_worker,
+        )
+        assert started[0].wait(timeout=30) == 0  # it quits when the master tells it to
+    finally:
+        for proc in started:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(timeout=10)
+
+    assert len(started) == 1
+    assert run.requests == 100 and run.error_rate_pct == 0, run.failures.to_string()
+    assert sorted(run.workers["index"]) == [0, 1], run.workers.to_string()
+    assert (run.workers["requests"] > 0).all(), run.workers.to_string()
+    assert run.workers["requests"].sum() == run.requests
+    assert (tmp_path / "clients_worker0.log").is_file()  # the one started by the run
+    assert not (tmp_path / "clients_worker1.log").exists()  # the other one is the test's
 
 
 def test_seed_clients_each_send_their_requests_then_the_run_ends(session, tmp_path):

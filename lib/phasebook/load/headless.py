@@ -5,16 +5,20 @@ starts ``python -m locust -f locustfile.py --headless --csv PREFIX --csv-full-hi
 with the profile in ``PHASEBOOK_LOAD_*`` variables, prints a progress line every few seconds
 from the CSV history, and stops Locust if it outlives its profile.
 
-Distributed mode (``workers=N``): the same command with ``--master --expect-workers N`` bound to
-127.0.0.1 on a free port, plus N ``--worker --master-host 127.0.0.1`` processes (one log each);
-every process is stopped when the run ends, fails or outlives its deadline. Each worker's
-request count reaches the master in Locust's worker reports (``PREFIX_workers.csv``).
+Distributed mode (``workers=N``, ``remote_workers=M``): the same command with ``--master
+--expect-workers N+M`` bound to ``master_bind_host`` (127.0.0.1 unless the profile allows
+remote hosts) on ``master_port``, plus N ``--worker`` processes started here (one log each); the
+M others are started by hand on other machines (remote.py says how). The master waits at most
+``workers_wait_s`` for all of them. Every process started here is stopped when the run ends,
+fails or outlives its deadline. Each worker's request count reaches the master in Locust's
+worker reports (``PREFIX_workers.csv``).
 """
 
 from __future__ import annotations
 
 import csv
 import ipaddress
+import math
 import os
 import signal
 import socket
@@ -36,7 +40,13 @@ MAX_DURATION_S = 2 * 3600
 MAX_PROCESSES = 16
 GRACE_S = 60.0
 WORKERS_MAX_WAIT_S = 30
+"""How long the master waits for its workers by default (``--expect-workers-max-wait``)."""
+WORKERS_WAIT_LIMIT_S = 600
 LOOPBACK = "127.0.0.1"
+WILDCARD_HOSTS = frozenset({"0.0.0.0", "*", "::", ""})
+"""Bind hosts meaning every interface (Locust's default is ``*``)."""
+GAVE_UP = "Gave up waiting for workers to connect"  # Locust's log line when the wait runs out
+CONNECTED = "phasebook: workers connected:"  # the locustfile's line on the master, per worker
 
 
 class LoadRunFailed(PhasebookError):
@@ -54,10 +64,28 @@ class LocustJob:
     env: Mapping[str, str] = field(default_factory=dict)
     locustfile: Path = LOCUSTFILE
     workers: int = 0
+    """Worker processes started here, beside the master."""
     master_port: int = 5557
+    remote_workers: int = 0
+    """Workers the master waits for but does not start (other machines, see remote.py)."""
+    master_bind_host: str = LOOPBACK
+    workers_wait_s: float = WORKERS_MAX_WAIT_S
+
+    @property
+    def expected_workers(self) -> int:
+        """All the workers the master waits for: started here and elsewhere."""
+        return self.workers + self.remote_workers
+
+    @property
+    def local_master_host(self) -> str:
+        """Where the workers started here reach the master: loopback when it listens on
+        every interface, else the one address it is bound to."""
+        if self.master_bind_host in WILDCARD_HOSTS:
+            return LOOPBACK
+        return self.master_bind_host
 
     def command(self, python: str = sys.executable) -> list[str]:
-        """The headless run, or its master when ``workers``."""
+        """The headless run, or its master when workers (here or elsewhere) are expected."""
         command = [
             python,
             "-m",
@@ -78,15 +106,15 @@ class LocustJob:
         ]
         if self.processes > 1:
             command += ["--processes", str(self.processes)]
-        if self.workers:
+        if self.expected_workers:
             command += [
                 "--master",
                 "--expect-workers",
-                str(self.workers),
+                str(self.expected_workers),
                 "--expect-workers-max-wait",
-                str(WORKERS_MAX_WAIT_S),
+                str(math.ceil(self.workers_wait_s)),  # Locust takes whole seconds; 0 = forever
                 "--master-bind-host",
-                LOOPBACK,
+                self.master_bind_host,
                 "--master-bind-port",
                 str(self.master_port),
             ]
@@ -102,7 +130,7 @@ class LocustJob:
             str(self.locustfile),
             "--worker",
             "--master-host",
-            LOOPBACK,
+            self.local_master_host,
             "--master-port",
             str(self.master_port),
             "--loglevel",
@@ -116,10 +144,16 @@ class LocustJob:
         return environ
 
 
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now (for the master's worker socket)."""
+def free_port(host: str = LOOPBACK) -> int:
+    """A TCP port free on ``host`` right now (for the master's worker socket)."""
     with socket.socket() as probe:
-        probe.bind((LOOPBACK, 0))
+        try:
+            probe.bind(("" if host in WILDCARD_HOSTS else host, 0))
+        except OSError as exc:
+            raise ConfigError(
+                f"load master_bind_host={host!r}: cannot listen there ({exc.strerror}) — "
+                "give an address of this machine, or 0.0.0.0 for all of them"
+            ) from exc
         return probe.getsockname()[1]
 
 
@@ -145,17 +179,61 @@ def check_bounds(stages: Stages, processes: int, workers: int = 0) -> None:
         )
 
 
+def check_master(
+    *,
+    workers: int,
+    remote_workers: int,
+    bind_host: str,
+    port: int,
+    wait_s: float,
+    processes: int = 1,
+    allow_remote: bool = False,
+) -> None:
+    """Refuse a distributed setup that is unbounded or opens the master to other machines
+    without ``allow_remote`` (Locust's master/worker protocol has no authentication)."""
+    if not 0 <= remote_workers <= MAX_PROCESSES:
+        raise ConfigError(
+            f"load remote_workers={remote_workers}: must be between 0 and {MAX_PROCESSES}"
+        )
+    if workers + remote_workers > MAX_PROCESSES:
+        raise ConfigError(
+            f"load workers={workers} + remote_workers={remote_workers}: at most "
+            f"{MAX_PROCESSES} in all (each worker draws user ids from one of "
+            f"{MAX_PROCESSES} slices of the run's range)"
+        )
+    if remote_workers and processes > 1:
+        raise ConfigError(
+            f"load remote_workers={remote_workers} and processes={processes}: choose one"
+        )
+    if not 0 <= port <= 65535:
+        raise ConfigError(f"load master_port={port}: must be 0 (a free port) to 65535")
+    if not 0 < wait_s <= WORKERS_WAIT_LIMIT_S:
+        raise ConfigError(
+            f"load workers_wait_s={wait_s:g}: must be > 0 and at most {WORKERS_WAIT_LIMIT_S} s"
+        )
+    if not allow_remote and not is_loopback(bind_host):
+        raise ConfigError(
+            f"load master_bind_host={bind_host!r} is not a loopback address: refusing to open "
+            "the Locust master (no authentication) to other machines — pass allow_remote=True "
+            "(notebook parameter load_allow_remote) on a network you control"
+        )
+
+
+def is_loopback(host: str) -> bool:
+    """True for ``localhost`` and loopback IP literals (127.0.0.0/8, ::1)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def check_host(url: str, *, allow_remote: bool = False) -> str:
     """``url`` when it points at this machine; ConfigError for any other host unless
     ``allow_remote`` (a load test is an attack when aimed at the wrong host)."""
-    host = urlsplit(url).hostname or ""
-    if allow_remote or host == "localhost":
+    if allow_remote or is_loopback(urlsplit(url).hostname or ""):
         return url
-    try:
-        if ipaddress.ip_address(host).is_loopback:
-            return url
-    except ValueError:
-        pass
     raise ConfigError(
         f"load target {url} is not a loopback address: refusing to generate load against it "
         "— pass allow_remote=True (notebook parameter load_allow_remote) if you own that host"
@@ -173,9 +251,8 @@ def run_locust(
     master's in distributed mode; the workers' are ``PREFIX_worker<i>.log`` beside it)."""
     job.prefix.parent.mkdir(parents=True, exist_ok=True)
     log_path = Path(f"{job.prefix}_locust.log")
-    deadline = (
-        time.monotonic() + job.stages.total_s + GRACE_S + (WORKERS_MAX_WAIT_S * bool(job.workers))
-    )
+    waiting = job.workers_wait_s if job.expected_workers else 0.0
+    deadline = time.monotonic() + job.stages.total_s + GRACE_S + waiting
     with ExitStack() as cleanup:
         master = _launch(cleanup, popen, job.command(), job.environment(), log_path)
         workers = [
@@ -184,12 +261,28 @@ def run_locust(
         ]
         _follow(job, master, workers, deadline=deadline, progress=progress, every_s=every_s)
     if master.returncode != 0:
-        tail = log_path.read_text(errors="replace").strip().splitlines()[-5:]
+        lines = log_path.read_text(errors="replace").strip().splitlines()
+        if any(GAVE_UP in line for line in lines):
+            raise LoadRunFailed(workers_missing(job, lines, log_path))
+        tail = lines[-5:]
         raise LoadRunFailed(
             f"Locust exited with {master.returncode}: {' | '.join(tail) or 'no output'} "
             f"— full log: {log_path}"
         )
     return log_path
+
+
+def workers_missing(job: LocustJob, lines: list[str], log_path: Path) -> str:
+    """The failure when Locust's master gave up waiting (it logs that and exits with 1):
+    how many workers connected, of how many, within which wait."""
+    counts = [line.split(CONNECTED, 1)[1].split()[0] for line in lines if CONNECTED in line]
+    connected = int(counts[-1]) if counts else 0
+    return (
+        f"the Locust master waited {job.workers_wait_s:g} s for {job.expected_workers} workers "
+        f"({job.workers} started here, {job.remote_workers} from other machines) and only "
+        f"{connected} connected; no load was sent — start the other workers sooner or raise "
+        f"workers_wait_s (full log: {log_path})"
+    )
 
 
 def worker_log(job: LocustJob, index: int) -> Path:

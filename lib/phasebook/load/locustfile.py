@@ -316,6 +316,19 @@ def _remember_environment(environment, **_kwargs) -> None:  # noqa: ANN001
     _environment.append(environment)
 
 
+_connected: set[str] = set()
+
+
+@events.worker_connect.add_listener
+def _announce_worker(client_id: str, **_kwargs) -> None:
+    """One line per new worker in the master's output, whatever the log level: when the wait
+    for workers runs out, headless.py names how many had connected (``workers connected:``)."""
+    _connected.add(client_id)
+    options = getattr(_environment[-1], "parsed_options", None) if _environment else None
+    expected = getattr(options, "expect_workers", "?")
+    print(f"phasebook: workers connected: {len(_connected)} of {expected}", flush=True)
+
+
 @events.quitting.add_listener
 def _write_worker_counts(environment, **_kwargs) -> None:  # noqa: ANN001
     prefix = getattr(environment.parsed_options, "csv_prefix", None)

@@ -13,6 +13,7 @@ Locust runs in a subprocess (headless.py); the platform's processes are sampled 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,17 @@ from ..errors import ConfigError
 from . import endpoints as names
 from .credentials import PARAMS_VARS, persona_env
 from .dataset import LoadData
-from .headless import LocustJob, check_bounds, check_host, free_port, run_locust
+from .headless import (
+    LOOPBACK,
+    WORKERS_MAX_WAIT_S,
+    LocustJob,
+    check_bounds,
+    check_host,
+    check_master,
+    free_port,
+    run_locust,
+)
+from .remote import RemoteWorker, remote_worker
 from .resources import ResourceSampler, rss_growth, summarize
 from .stages import Stages
 from .stats import (
@@ -40,6 +51,9 @@ from .stats import (
 from .summary import show_summary
 from .thresholds import Verdict, at_most
 
+RemoteWorkers = Callable[[RemoteWorker], None]
+"""Called with the remote workers' command and environment before the master waits for
+them (default: print the instructions); a test or script may start them itself."""
 PG_CONNECTIONS = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
 
 
@@ -47,8 +61,12 @@ PG_CONNECTIONS = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_
 class LoadProfile:
     """The mixed run (users, ramps, sustain, processes, think time) and the read step.
 
-    ``workers=N`` runs Locust distributed: a master and N worker processes on loopback
-    (see headless.py; docs/load.md for workers on other machines)."""
+    ``workers=N`` runs Locust distributed: a master and N worker processes on this machine
+    (see headless.py). ``remote_workers=M``: the master also waits for M workers started by
+    hand on other machines (what to run there is printed first, see remote.py); it then
+    listens on ``master_bind_host``:``master_port`` (0: a free port), a non-loopback address
+    only with ``allow_remote``, for at most ``workers_wait_s``. See docs/load.md, "Several
+    machines"."""
 
     users: int = 20
     spawn_rate: float = 5.0
@@ -63,6 +81,11 @@ class LoadProfile:
     read_users: int = 50
     read_s: float = 10.0
     allow_remote: bool = False
+    """Allow a non-loopback gateway and a master bound to a non-loopback address."""
+    remote_workers: int = 0
+    master_bind_host: str = LOOPBACK
+    master_port: int = 0
+    workers_wait_s: float = WORKERS_MAX_WAIT_S
 
     def stages(self) -> Stages:
         return Stages(self.users, self.ramp_up_s, self.sustain_s, self.ramp_down_s, self.spawn_rate)
@@ -74,9 +97,12 @@ class LoadProfile:
     def key(self) -> dict[str, Any]:
         """What makes two runs comparable (stored with a baseline)."""
         key = asdict(self)
-        key.pop("allow_remote")
+        for where in ("allow_remote", "master_bind_host", "master_port", "workers_wait_s"):
+            key.pop(where)  # where the master listens does not change what is measured
         if not key["workers"]:
             key.pop("workers")  # baselines recorded before distributed mode stay comparable
+        if not key["remote_workers"]:
+            key.pop("remote_workers")
         key["wait_s"] = list(self.wait_s)
         key["browse_wait_s"] = list(self.browse_wait_s)
         return key
@@ -223,6 +249,7 @@ def run_load(
     *,
     out_dir: str | Path | None = None,
     as_user: Any = None,
+    on_remote_workers: RemoteWorkers | None = None,
 ) -> LoadRun:
     """The mixed run: seed 000's checkout mix plus browsing and cart operations.
 
@@ -233,7 +260,15 @@ def run_load(
     env["PHASEBOOK_LOAD_WAIT_S"] = ",".join(f"{w:g}" for w in profile.wait_s)
     env["PHASEBOOK_LOAD_BROWSE_WAIT_S"] = ",".join(f"{w:g}" for w in profile.browse_wait_s)
     env.update(auth_env(session, as_user))
-    return _run(session, profile, profile.stages(), env=env, out_dir=out_dir, label="mixed")
+    return _run(
+        session,
+        profile,
+        profile.stages(),
+        env=env,
+        out_dir=out_dir,
+        label="mixed",
+        on_remote_workers=on_remote_workers,
+    )
 
 
 def run_reads(
@@ -243,11 +278,20 @@ def run_reads(
     *,
     out_dir: str | Path | None = None,
     as_user: Any = None,
+    on_remote_workers: RemoteWorkers | None = None,
 ) -> LoadRun:
     """The read-capacity step: ``read_users`` list products without pause for ``read_s``."""
     env = {**data.env(), "PHASEBOOK_LOAD_SCENARIO": "reads", **auth_env(session, as_user)}
     stages = profile.read_stages()
-    return _run(session, profile, stages, env=env, out_dir=out_dir, label="reads")
+    return _run(
+        session,
+        profile,
+        stages,
+        env=env,
+        out_dir=out_dir,
+        label="reads",
+        on_remote_workers=on_remote_workers,
+    )
 
 
 CLIENT_REQUESTS = ("read", "create")
@@ -263,6 +307,7 @@ def run_clients(
     request: str = "read",
     max_s: float = 300.0,
     out_dir: str | Path | None = None,
+    on_remote_workers: RemoteWorkers | None = None,
 ) -> LoadRun:
     """Seed 003 scenario 8: ``clients`` users started at once, each sending
     ``requests_per_client`` requests back to back (``read``: list products; ``create``:
@@ -280,7 +325,15 @@ def run_clients(
         "PHASEBOOK_LOAD_CLIENT_REQUEST": request,
     }
     stages = Stages(clients, 0.0, max_s, 0.0, float(clients))
-    return _run(session, profile, stages, env=env, out_dir=out_dir, label="clients")
+    return _run(
+        session,
+        profile,
+        stages,
+        env=env,
+        out_dir=out_dir,
+        label="clients",
+        on_remote_workers=on_remote_workers,
+    )
 
 
 def auth_env(session: Any, as_user: Any = None) -> dict[str, str]:
@@ -303,10 +356,22 @@ def _run(
     env: dict[str, str],
     out_dir: str | Path | None,
     label: str,
+    on_remote_workers: RemoteWorkers | None = None,
 ) -> LoadRun:
     check_bounds(stages, profile.processes, profile.workers)
+    check_master(
+        workers=profile.workers,
+        remote_workers=profile.remote_workers,
+        bind_host=profile.master_bind_host,
+        port=profile.master_port,
+        wait_s=profile.workers_wait_s,
+        processes=profile.processes,
+        allow_remote=profile.allow_remote,
+    )
     host = check_host(session.target.base_url, allow_remote=profile.allow_remote)
     directory = Path(out_dir) if out_dir else Path(tempfile.mkdtemp(prefix="phasebook-load-"))
+    distributed = profile.workers + profile.remote_workers > 0
+    port = profile.master_port or (free_port(profile.master_bind_host) if distributed else 5557)
     job = LocustJob(
         host=host,
         stages=stages,
@@ -314,8 +379,15 @@ def _run(
         processes=profile.processes,
         env=env,
         workers=profile.workers,
-        master_port=free_port() if profile.workers else 5557,
+        master_port=port,
+        remote_workers=profile.remote_workers,
+        master_bind_host=profile.master_bind_host,
+        workers_wait_s=profile.workers_wait_s,
     )
+    if job.remote_workers:
+        redactor = getattr(session, "redactor", None)
+        worker = remote_worker(job, redact=redactor.text if redactor is not None else None)
+        (on_remote_workers or _print_instructions)(worker)
     pids = session.platform.pids() if session.platform.available else {}
     with ResourceSampler(pids, gauges=_gauges(session)) as sampler:
         run_locust(job)
@@ -331,6 +403,11 @@ def _run(
     )
     show_summary(run, label)  # figures and history for the run's report (summary.py)
     return run
+
+
+def _print_instructions(worker: RemoteWorker) -> None:
+    """The default for remote workers: what to run on each of them, in the cell's output."""
+    print(worker.instructions(), flush=True)
 
 
 def _gauges(session: Any) -> dict[str, Any]:
