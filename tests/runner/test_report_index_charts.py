@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from offline import external_references
 from phasebook.display import CHECK_MIME, LOAD_MIME, RESULTS_MIME, SEQUENCE_MIME
@@ -203,3 +204,30 @@ def test_a_long_bar_label_is_cut_to_fit_left_of_the_bars_and_kept_whole_in_its_t
         len(shown) <= LABEL_CHARS and shown.startswith("11_dependency_outage") and shown[-1] == "…"
     )
     assert f"<title>{label} seconds: 1 s</title>" in svg
+
+
+@pytest.mark.parametrize(
+    ("peak", "ticks"),
+    [
+        (50, [0, 10, 20, 30, 40, 50]),
+        (815, [0, 200, 400, 600, 800, 1000]),
+        (0.0625, [0, 0.02, 0.04, 0.06, 0.08]),
+        (0, [0, 1]),
+    ],
+)
+def test_axes_tick_at_round_values(peak, ticks):
+    from phasebook.report.charts import _axis
+
+    assert _axis(peak) == pytest.approx(ticks)
+
+
+def test_a_trend_over_runs_ticks_whole_run_numbers_and_its_unit_once():
+    from phasebook.report.charts import line_chart
+
+    svg = line_chart(
+        {"run duration": [(0, 134.6), (1, 52.0), (2, 139.9)]}, title="t", x_unit="run #", y_unit="s"
+    )
+    labels = re.findall(r">([^<>]+)</text>", svg)
+    assert {"1", "2"} <= set(labels) and not {"0.5", "1.5"} & set(labels)  # x: runs
+    assert labels.count("0") == 2  # the x axis's first run and the y axis's zero
+    assert "150 s" in labels and labels.count("s") == 0

@@ -48,13 +48,19 @@ def _cut(text: str, limit: int) -> str:
 
 
 def _nice_max(value: float) -> float:
+    return _axis(value)[-1]
+
+
+def _axis(value: float, most: int = 5) -> list[float]:
+    """Round tick values from 0 up to at least ``value``: steps of 1, 2 or 5 × 10^k, at most
+    ``most`` intervals (0, 50, 100, 150 rather than 0, 37.5, 75, 112.5)."""
     if value <= 0:
-        return 1.0
-    exponent = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * exponent:
-            return step * exponent
-    return 10 * exponent
+        return [0.0, 1.0]
+    rough = value / most
+    exponent = 10 ** math.floor(math.log10(rough))
+    step = next(m * exponent for m in (1, 2, 5, 10) if m * exponent >= rough)
+    count = math.ceil(value / step - 1e-9)
+    return [round(step * n, 10) for n in range(count + 1)]
 
 
 def _svg(width: int, height: int, body: str, *, label: str) -> str:
@@ -83,16 +89,17 @@ def hbar_chart(rows: Sequence[Bars], series: Sequence[str], *, unit: str, title:
     group_h = bar_h * len(series) + gap
     height = 44 + group_h * len(rows) + 22
     top = 38
-    peak = _nice_max(max((v or 0) for r in rows for v in r.values) if rows else 0)
+    ticks = _axis(max((v or 0) for r in rows for v in r.values) if rows else 0)
+    peak = ticks[-1]
     body = [f"<text x='0' y='12' font-weight='600'>{_esc(title)}</text>"]
     body.append(_legend(series, label_w, 28))
-    for tick in range(5):
-        x = label_w + plot_w * tick / 4
+    for tick in ticks:
+        x = label_w + plot_w * tick / peak
         body.append(
             f"<line x1='{x:.1f}' y1='{top - 4}' x2='{x:.1f}' y2='{height - 20}' "
             "stroke='#eaeef2'/>"
             f"<text x='{x:.1f}' y='{height - 6}' text-anchor='middle'>"
-            f"{_fmt(peak * tick / 4)}{_esc(unit) if tick == 4 else ''}</text>"
+            f"{_fmt(tick)}{_esc(unit) if tick == peak else ''}</text>"
         )
     for index, row in enumerate(rows):
         y0 = top + index * group_h
@@ -123,12 +130,13 @@ def line_chart(
     height: int = 170,
 ) -> str:
     """Lines over a shared x axis, one per series, with a marker per point."""
-    left, right, top, bottom = 52, 16, 40, 26
+    left, right, top, bottom = 64, 40, 40, 26
     points = [p for values in series.values() for p in values]
     if not points:
         return ""
     x_min, x_max = min(p[0] for p in points), max(p[0] for p in points)
-    y_max = _nice_max(max(p[1] for p in points))
+    y_ticks = _axis(max(p[1] for p in points), most=3)
+    y_max = y_ticks[-1]
     span = (x_max - x_min) or 1.0
     plot_w, plot_h = width - left - right, height - top - bottom
 
@@ -140,19 +148,20 @@ def line_chart(
 
     body = [f"<text x='0' y='12' font-weight='600'>{_esc(title)}</text>"]
     body.append(_legend(list(series), left, 28))
-    for tick in range(3):
-        y = top + plot_h * (1 - tick / 2)
+    for tick in y_ticks:  # the unit beside the top value, where no other label is
+        y = top + plot_h * (1 - tick / y_max)
         body.append(
             f"<line x1='{left}' y1='{y:.1f}' x2='{width - right}' y2='{y:.1f}' stroke='#eaeef2'/>"
             f"<text x='{left - 4}' y='{y + 4:.1f}' text-anchor='end'>"
-            f"{_fmt(y_max * tick / 2)}</text>"
+            f"{_fmt(tick)}{' ' + _esc(y_unit) if tick == y_max else ''}</text>"
         )
-    body.append(
-        f"<text x='{left - 4}' y='{top - 6}' text-anchor='end'>{_esc(y_unit)}</text>"
-        f"<text x='{left}' y='{height - 6}'>{_fmt(x_min)}</text>"
-        f"<text x='{width - right}' y='{height - 6}' text-anchor='end'>"
-        f"{_fmt(x_max)} {_esc(x_unit)}</text>"
-    )
+    x_ticks = [x_min + t for t in _axis(x_max - x_min) if t <= x_max - x_min + 1e-9] or [x_min]
+    if all(float(p[0]).is_integer() for p in points):  # run numbers: no run 1.5
+        x_ticks = [t for t in x_ticks if float(t).is_integer()]
+    for tick in x_ticks:
+        x = left + plot_w * (tick - x_min) / span
+        body.append(f"<text x='{x:.1f}' y='{height - 6}' text-anchor='middle'>{_fmt(tick)}</text>")
+    body.append(f"<text x='{width - right + 4}' y='{height - 6}'>{_esc(x_unit)}</text>")
     for index, (name, values) in enumerate(series.items()):
         colour = PALETTE[index % len(PALETTE)]
         coords = [xy(p) for p in values]
