@@ -132,3 +132,24 @@ def test_locust_is_stopped_after_its_deadline(tmp_path, monkeypatch):
     job = LocustJob("http://127.0.0.1:9", stages, tmp_path / "r")
     with pytest.raises(LoadRunFailed, match="still running"):
         run_locust(job, progress=None, popen=fake_locust("import time; time.sleep(60)"))
+
+
+def test_real_locust_giving_up_on_a_missing_remote_worker_names_who_connected(tmp_path):
+    """Locust's own master (no fake): one worker started here, one expected from elsewhere
+    that never comes; after ``workers_wait_s`` the run fails saying 1 of 2 connected."""
+    from phasebook.load.headless import free_port
+
+    stages = Stages(users=2, ramp_up_s=0, sustain_s=5, ramp_down_s=0, spawn_rate=2)
+    job = LocustJob(
+        "http://127.0.0.1:9",
+        stages,
+        tmp_path / "r",
+        workers=1,
+        remote_workers=1,
+        workers_wait_s=3,
+        master_port=free_port(),
+    )
+    started = time.monotonic()
+    with pytest.raises(LoadRunFailed, match=r"waited 3 s for 2 workers .* only 1 connected"):
+        run_locust(job, progress=None)
+    assert time.monotonic() - started < 60

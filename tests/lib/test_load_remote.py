@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from phasebook.errors import ConfigError
@@ -89,9 +90,21 @@ class _NoData:
 
 
 def test_the_profile_is_checked_before_anything_runs():
+    session = SimpleNamespace(target=SimpleNamespace(base_url="http://10.1.2.3:8080"))
     profile = LoadProfile(workers=1, remote_workers=1, master_bind_host="0.0.0.0")
     with pytest.raises(ConfigError, match="master_bind_host='0.0.0.0'"):
-        run_clients(None, profile, _NoData())
+        run_clients(session, profile, _NoData())
+
+
+def test_remote_workers_are_not_sent_to_their_own_loopback():
+    """The master hands its --host to every worker: 127.0.0.1 there is not this machine."""
+    remote = {"workers": 0, "remote_workers": 2, "port": 5557, "wait_s": 60}
+    with pytest.raises(ConfigError, match="would load their own loopback"):
+        check_master(
+            bind_host="0.0.0.0", allow_remote=True, target="http://127.0.0.1:8080", **remote
+        )
+    check_master(bind_host="0.0.0.0", allow_remote=True, target="http://10.1.2.3:8080", **remote)
+    check_master(bind_host="127.0.0.1", target="http://127.0.0.1:8080", **remote)  # same machine
 
 
 def test_only_the_worker_count_enters_the_baseline_key():

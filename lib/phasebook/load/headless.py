@@ -188,9 +188,12 @@ def check_master(
     wait_s: float,
     processes: int = 1,
     allow_remote: bool = False,
+    target: str = "",
 ) -> None:
-    """Refuse a distributed setup that is unbounded or opens the master to other machines
-    without ``allow_remote`` (Locust's master/worker protocol has no authentication)."""
+    """Refuse a distributed setup that is unbounded, opens the master to other machines
+    without ``allow_remote`` (Locust's master/worker protocol has no authentication), or
+    sends workers on other machines to ``target`` on their own loopback (the master hands
+    its ``--host`` to every worker)."""
     if not 0 <= remote_workers <= MAX_PROCESSES:
         raise ConfigError(
             f"load remote_workers={remote_workers}: must be between 0 and {MAX_PROCESSES}"
@@ -216,6 +219,16 @@ def check_master(
             f"load master_bind_host={bind_host!r} is not a loopback address: refusing to open "
             "the Locust master (no authentication) to other machines — pass allow_remote=True "
             "(notebook parameter load_allow_remote) on a network you control"
+        )
+    if (
+        remote_workers
+        and not is_loopback(bind_host)
+        and is_loopback(urlsplit(target).hostname or "")
+    ):
+        raise ConfigError(
+            f"load remote_workers={remote_workers} with the gateway at {target}: workers on "
+            "other machines would load their own loopback — give the platform's address as "
+            "they reach it (params platform.base_url)"
         )
 
 

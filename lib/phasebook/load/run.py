@@ -367,6 +367,7 @@ def _run(
         wait_s=profile.workers_wait_s,
         processes=profile.processes,
         allow_remote=profile.allow_remote,
+        target=session.target.base_url,
     )
     host = check_host(session.target.base_url, allow_remote=profile.allow_remote)
     directory = Path(out_dir) if out_dir else Path(tempfile.mkdtemp(prefix="phasebook-load-"))
