@@ -7,10 +7,11 @@ are translated to :class:`DatabaseError` naming the database (password masked) a
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from .decode import PARSED_JSON_TYPE_CODES, column_names, decode_rows
 from .errors import ConfigError, DatabaseError
 from .redact import Redactor
 from .snapshot import Snapshot
@@ -78,7 +79,26 @@ class Database:
             self._engine = create_engine(url, poolclass=NullPool, connect_args=args)
         return self._engine.connect()
 
-    def _execute(self, sql: str, params: dict[str, Any]):
+    def _execute(
+        self,
+        sql: str,
+        params: dict[str, Any],
+        *,
+        json: str | Sequence[str] | None = None,
+        timestamps: str | Sequence[str] | None = None,
+    ):
+        columns, rows, parsed_json = self._fetch(sql, params)
+        rows = decode_rows(
+            self.name,
+            columns,
+            rows,
+            json=column_names(json),
+            timestamps=column_names(timestamps),
+            parsed_json=parsed_json,
+        )
+        return columns, rows
+
+    def _fetch(self, sql: str, params: dict[str, Any]):
         from sqlalchemy import bindparam, exc, text
 
         statement = text(sql)
@@ -90,8 +110,9 @@ class Database:
             with self._connect() as connection:
                 result = connection.execute(statement, params)
                 columns = list(result.keys())
+                parsed_json = _parsed_json_columns(result)
                 rows = [tuple(row) for row in result]
-                return columns, rows
+                return columns, rows, parsed_json
         except exc.SQLAlchemyError as error:
             raise self._translate(error, sql) from error
 
@@ -109,21 +130,60 @@ class Database:
             self._redactor.text(f"database '{self.name}' ({self.url}): {cause} — {hint}")
         )
 
-    def query(self, sql: str, **params: Any):
-        """Rows of ``sql`` (bind ``:name`` parameters by keyword) as a pandas DataFrame."""
+    def query(
+        self,
+        sql: str,
+        *,
+        json: str | Sequence[str] | None = None,
+        timestamps: str | Sequence[str] | None = None,
+        **params: Any,
+    ):
+        """Rows of ``sql`` (bind ``:name`` parameters by keyword) as a pandas DataFrame.
+
+        ``json=("payload",)`` decodes those JSON columns (text on SQLite, already parsed on
+        PostgreSQL) to Python objects; ``timestamps=("created_at",)`` turns those columns into
+        UTC timestamps (text on SQLite, ``datetime`` on PostgreSQL): the same values on both.
+        ``json`` and ``timestamps`` are therefore not available as bind parameter names."""
         import pandas as pd
 
-        columns, rows = self._execute(sql, params)
+        columns, rows = self._execute(sql, params, json=json, timestamps=timestamps)
         return pd.DataFrame.from_records(rows, columns=columns)
 
-    def scalar(self, sql: str, **params: Any) -> Any:
-        """The first column of the first row (None when there is no row)."""
-        _, rows = self._execute(sql, params)
-        return rows[0][0] if rows else None
+    def scalar(
+        self,
+        sql: str,
+        *,
+        json: bool = False,
+        timestamp: bool = False,
+        **params: Any,
+    ) -> Any:
+        """The first column of the first row (None when there is no row); ``json=True`` decodes
+        it as a JSON column, ``timestamp=True`` as a UTC timestamp (see :meth:`query`)."""
+        columns, rows, parsed_json = self._fetch(sql, params)
+        first = columns[:1]
+        decoded = decode_rows(
+            self.name,
+            first,
+            [row[:1] for row in rows[:1]],
+            json=first if json else (),
+            timestamps=first if timestamp else (),
+            parsed_json=parsed_json,
+        )
+        return decoded[0][0] if decoded else None
 
-    def snapshot(self, sql: str, *, key: str | list[str] | None = None, **params: Any) -> Snapshot:
-        """The rows of ``sql`` now, to :func:`diff` against a later snapshot."""
-        return Snapshot(database=self.name, sql=sql, frame=self.query(sql, **params), key=key)
+    def snapshot(
+        self,
+        sql: str,
+        *,
+        key: str | list[str] | None = None,
+        json: str | Sequence[str] | None = None,
+        timestamps: str | Sequence[str] | None = None,
+        **params: Any,
+    ) -> Snapshot:
+        """The rows of ``sql`` now, to :func:`diff` against a later snapshot (``json`` and
+        ``timestamps`` as in :meth:`query`)."""
+        frame = self.query(sql, json=json, timestamps=timestamps, **params)
+        return Snapshot(database=self.name, sql=sql, frame=frame, key=key)
 
     def check(self) -> None:
         """Connect and ``SELECT 1``: DatabaseError now rather than after data was created."""
@@ -136,6 +196,12 @@ class Database:
 
     def __repr__(self) -> str:
         return f"<Database {self.name} {self.url}>"
+
+
+def _parsed_json_columns(result) -> frozenset[str]:
+    """Columns whose database type the driver parses itself (PostgreSQL json / jsonb)."""
+    description = getattr(getattr(result, "cursor", None), "description", None) or ()
+    return frozenset(column[0] for column in description if column[1] in PARSED_JSON_TYPE_CODES)
 
 
 class Databases(Mapping[str, Database]):

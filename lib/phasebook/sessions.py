@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import secrets
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -254,9 +254,18 @@ class Session:
         self.timings[self.redactor.text(label)] = round(seconds, 4)
         self.last_wait_s = seconds
 
-    def snapshot(self, database: str, sql: str, *, key: Any = None, **params: Any) -> Snapshot:
+    def snapshot(
+        self,
+        database: str,
+        sql: str,
+        *,
+        key: Any = None,
+        json: str | Sequence[str] | None = None,
+        timestamps: str | Sequence[str] | None = None,
+        **params: Any,
+    ) -> Snapshot:
         """``s.db[database].snapshot(sql, ...)``: rows now, to diff against later."""
-        return self.db[database].snapshot(sql, key=key, **params)
+        return self.db[database].snapshot(sql, key=key, json=json, timestamps=timestamps, **params)
 
     def diff(self, before: Snapshot, after: Snapshot, *, key: Any = None) -> Diff:
         """:func:`phasebook.diff`: rows added, removed and changed between two snapshots."""

@@ -17,6 +17,8 @@ from typing import Any
 
 import pandas as pd
 
+from .decode import utc_timestamp
+
 STATUS_CHANGED = "checkout.status_changed"
 CHECKOUT_LIFECYCLE = (
     "INITIATED",
@@ -48,21 +50,14 @@ def status_transitions(events: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd
                 "id": int(event["id"]),
                 "from": payload.get("from"),
                 "to": payload.get("to"),
-                "created_at": _utc(event.get("created_at")),
-                "received_at": _utc(event.get("received_at")),
+                "created_at": utc_timestamp(event.get("created_at")),
+                "received_at": utc_timestamp(event.get("received_at")),
             }
         )
     frame = pd.DataFrame(rows, columns=COLUMNS[:-1]).sort_values("id", ignore_index=True)
     start = frame["created_at"].min()
     frame["ms"] = ((frame["created_at"] - start).dt.total_seconds() * 1000).round(1)
     return frame
-
-
-def _utc(value: Any) -> pd.Timestamp:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return pd.NaT
-    stamp = pd.Timestamp(value)
-    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
 
 
 def plot_transitions(streamed: pd.DataFrame, logged: pd.DataFrame | None = None) -> Any:

@@ -1,5 +1,6 @@
 import sqlite3
 
+import pandas as pd
 import pytest
 from phasebook.db import Database, Databases, read_only_url
 from phasebook.errors import ConfigError, DatabaseError
@@ -112,3 +113,66 @@ def test_a_connection_failure_mentions_platform_json_only_for_a_discovered_shops
     assert "platform.json" not in str(remote.value)
     with pytest.raises(DatabaseError, match=r"databases\.app \(or platform\.json\) right\?"):
         Databases({"app": url}, discovered=True).open_all()
+
+
+EVENT_ROWS = [
+    (1, '{"run": "a", "items": [1, 2]}', '"text"', "2026-12-01 10:00:00.250000"),
+    (2, None, None, None),
+]
+
+
+def _events_json_and_timestamps(db: Database) -> None:
+    """The same assertions on SQLite and PostgreSQL: one type per column, whatever the driver."""
+    sql = "SELECT id, payload, label, created_at FROM events ORDER BY id"
+    frame = db.query(sql, json=("payload", "label"), timestamps="created_at")
+    assert frame["payload"].tolist() == [{"run": "a", "items": [1, 2]}, None]
+    assert frame["label"].iloc[0] == "text"  # a JSON string stays a string, not parsed twice
+    assert str(frame["created_at"].dt.tz) == "UTC"
+    assert frame["created_at"].iloc[0] == pd.Timestamp("2026-12-01 10:00:00.25", tz="UTC")
+    assert frame["created_at"].isna().tolist() == [False, True]
+    first = "SELECT payload FROM events WHERE id = :i"
+    assert db.scalar(first, json=True, i=1) == {"run": "a", "items": [1, 2]}
+    assert db.scalar("SELECT created_at FROM events WHERE id = 1", timestamp=True) == pd.Timestamp(
+        "2026-12-01 10:00:00.25", tz="UTC"
+    )
+    snapshot = db.snapshot(sql, key="id", json="payload")
+    assert snapshot.frame["payload"].iloc[0]["run"] == "a"
+
+
+def test_json_and_timestamp_columns_are_decoded_on_sqlite(tmp_path):
+    path = tmp_path / "checkout.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "CREATE TABLE events (id INTEGER, payload JSON, label JSON, created_at DATETIME)"
+        )
+        conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?)", EVENT_ROWS)
+    db = Database("checkout", f"sqlite:///{path}")
+    assert db.query("SELECT payload FROM events WHERE id = 1")["payload"].tolist() == [
+        EVENT_ROWS[0][1]
+    ]  # undecoded unless named: text, as SQLite stores it
+    _events_json_and_timestamps(db)
+
+
+@pytest.mark.postgres
+def test_json_and_timestamp_columns_are_decoded_on_postgres(postgres_url):
+    import psycopg
+
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS pb_checkout CASCADE")
+        conn.execute("CREATE SCHEMA pb_checkout")
+        conn.execute(
+            "CREATE TABLE pb_checkout.events "
+            "(id int, payload json, label jsonb, created_at timestamp without time zone)"
+        )
+        for row in EVENT_ROWS:
+            conn.execute("INSERT INTO pb_checkout.events VALUES (%s, %s, %s, %s)", row)
+    url = make_url(postgres_url).update_query_dict({"options": "-csearch_path=pb_checkout"})
+    _events_json_and_timestamps(Database("checkout", url.render_as_string(hide_password=False)))
+
+
+def test_a_named_column_missing_from_the_result_or_not_json_is_a_database_error(inventory):
+    db = Database("inventory", f"sqlite:///{inventory}")
+    with pytest.raises(DatabaseError, match=r"no column 'payload' in the result \(columns: "):
+        db.query("SELECT product_id FROM stock", json=("payload",))
+    with pytest.raises(DatabaseError, match="column 'note' of row 0 is not JSON"):
+        db.query("SELECT 'not json' AS note", json="note")
