@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from . import compare, jsonpath
@@ -245,11 +247,22 @@ class Checks:
         )
         return self._record(name, not missing, wanted, sorted(data), message)
 
-    def json_schema(self, name: str, actual: Any, schema: dict[str, Any]) -> Outcome:
+    def json_schema(
+        self, name: str, actual: Any, schema: dict[str, Any] | os.PathLike[str]
+    ) -> Outcome:
         """``actual`` (a value, a Response's JSON, or JSON text such as a JSON column read
-        from SQLite) validates against JSON Schema ``schema``."""
+        from SQLite) validates against JSON Schema ``schema``: a dict, or the path of a schema
+        file (``s.params.root / "contracts" / "events" / "checkout.completed.json"``), so a
+        notebook names the contract instead of reading it. A file that cannot be read as JSON
+        is a failed check naming it, like a broken schema."""
         from jsonschema import exceptions, validators
 
+        if isinstance(schema, os.PathLike):
+            try:
+                schema = json.loads(Path(schema).read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                message = f"{name}: cannot read the schema file {os.fspath(schema)}: {exc}"
+                return self._record(name, False, "a valid JSON Schema", None, message)
         data = _data(actual)
         if isinstance(data, str) and data.lstrip()[:1] in ("{", "["):
             with contextlib.suppress(ValueError):

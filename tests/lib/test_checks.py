@@ -1,3 +1,4 @@
+import json
 from decimal import Decimal
 
 import pytest
@@ -202,6 +203,25 @@ def test_json_schema_failure_names_the_path_of_each_violation(checks, shown):
 def test_json_schema_with_a_broken_schema_is_a_failed_check_not_an_exception(checks, shown):
     assert not checks.json_schema("cart", {}, {"type": "no-such-type"})
     assert "cart: bad schema:" in shown[-1]["text/plain"]
+
+
+def test_json_schema_reads_a_schema_file_given_as_a_path(checks, shown, tmp_path):
+    contract = tmp_path / "contracts" / "events" / "cart.item.json"
+    contract.parent.mkdir(parents=True)
+    contract.write_text(json.dumps(ITEM_SCHEMA))
+    assert checks.json_schema("item", {"product_id": 1, "quantity": 3}, contract)
+    assert not checks.json_schema("item", {"product_id": 1, "quantity": 0}, contract)
+    assert "quantity: 0 is less than the minimum of 1" in shown[-1]["text/plain"]
+
+
+def test_a_missing_or_broken_schema_file_is_a_failed_check_naming_it(checks, shown, tmp_path):
+    missing = tmp_path / "contracts" / "events" / "no.such.event.json"
+    assert not checks.json_schema("no.such.event", {}, missing)
+    assert f"no.such.event: cannot read the schema file {missing}:" in shown[-1]["text/plain"]
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    assert not checks.json_schema("broken", {}, broken)
+    assert f"cannot read the schema file {broken}" in shown[-1]["text/plain"]
 
 
 def test_is_type_accepts_tuples_and_does_not_take_a_bool_for_an_int(checks, shown):
