@@ -63,6 +63,12 @@ class PlatformControl:
         """The CLI's status table, as text."""
         return self._run("status")
 
+    def states(self) -> dict[str, str]:
+        """``{service: state}`` as ``shopstack status`` prints them (``healthy``,
+        ``unhealthy``, ``running``, ``paused``, ``stopped``), so a notebook checks
+        ``states()["notifications"] == "stopped"`` instead of parsing the table."""
+        return parse_status(self.status())
+
     def logs(
         self, service: str, *, tail: int = 50, since: dt.datetime | None = None, grep: str = ""
     ) -> str:
@@ -119,6 +125,19 @@ class PlatformControl:
     def __repr__(self) -> str:
         state = self.state_dir if self.available else "unavailable"
         return f"<PlatformControl {state}>"
+
+
+def parse_status(text: str) -> dict[str, str]:
+    """The ``service pid port state`` rows of ``shopstack status`` (the header and the
+    ``gateway: URL`` line are not services)."""
+    lines = text.splitlines()
+    if not lines or lines[0].split() != ["service", "pid", "port", "state"]:
+        raise ControlError(
+            f"`shopstack status` printed no status table ({(lines or ['nothing'])[0]!r}) — "
+            "is the shopstack CLI the same version as phasebook?"
+        )
+    rows = [line.split() for line in lines[1:] if line.strip()]
+    return {row[0]: row[-1] for row in rows if len(row) == 4}
 
 
 def _stamped_since(line: str, since: dt.datetime) -> bool:

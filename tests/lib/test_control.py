@@ -101,3 +101,29 @@ def test_logs_since_keeps_only_lines_stamped_at_or_after_it(state_dir):
         log.splitlines()[3]
     ]
     assert control.logs("checkout", since=since, grep="retry") == log.splitlines()[1]
+
+
+STATUS_TABLE = """\
+service             pid   port  state
+gateway            4001   8080  healthy
+notifications         -   8086  stopped
+orders             4005   8085  paused
+payment            4006   8084  unhealthy
+gateway: http://127.0.0.1:8080
+"""
+
+
+def test_states_are_the_status_table_as_data(state_dir):
+    control = PlatformControl(state_dir, runner=FakeRunner(stdout=STATUS_TABLE))
+    assert control.states() == {
+        "gateway": "healthy",
+        "notifications": "stopped",
+        "orders": "paused",
+        "payment": "unhealthy",
+    }
+
+
+def test_states_refuse_output_that_is_not_a_status_table(state_dir):
+    control = PlatformControl(state_dir, runner=FakeRunner(stdout="shopstack: what?\n"))
+    with pytest.raises(ControlError, match="printed no status table \\('shopstack: what\\?'\\)"):
+        control.states()
