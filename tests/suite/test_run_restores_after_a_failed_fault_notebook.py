@@ -33,7 +33,7 @@ FINDS = """\
 import phasebook
 s = phasebook.session("02_finds")
 s.test("F.1", "the platform as the run found it")
-states = {line.split()[0]: line.split()[-1] for line in s.platform.status().splitlines()[1:-1]}
+states = s.platform.states()
 s.checks.equal("services not healthy", sorted(k for k, v in states.items() if v != "healthy"), [])
 config = s.admin.get("/api/v1/admin/config").expect(200).json
 s.checks.equal("payment.failure_rate", config["settings"]["payment.failure_rate"], 0)
