@@ -56,11 +56,18 @@ def test_live_refresh_follows_a_service_paused_elsewhere_and_stops_when_unticked
     panel.live.value = True
     try:
         session.platform.pause("payment")  # not through the panel: only a refresh can see it
+
+        def shown_paused() -> bool:  # the refresh sets states first, then rebuilds the table
+            cells = panel.table.children
+            return panel.states["payment"]["state"] == "paused" and any(
+                "paused" in getattr(cell, "value", "") for cell in cells
+            )
+
         deadline = time.monotonic() + 20
-        while panel.states["payment"]["state"] != "paused" and time.monotonic() < deadline:
+        while not shown_paused() and time.monotonic() < deadline:
             time.sleep(0.1)
         assert panel.states["payment"]["state"] == "paused"
-        assert any("paused" in getattr(cell, "value", "") for cell in panel.table.children)
+        assert shown_paused(), [getattr(cell, "value", "") for cell in panel.table.children]
     finally:
         panel.live.value = False
         session.platform.resume("payment")
