@@ -145,12 +145,21 @@ async def _cart(rt: Runtime, command: StartCheckout) -> dict[str, Any]:
 
 
 async def _outcome(rt: Runtime, command: StartCheckout) -> Outcome:
+    # The cart first, then the key: the session read is then never older than the cart, so a
+    # cart the completed checkout already cleared is judged against a COMPLETED session (read
+    # the other way round, a concurrent replay saw PAYMENT_COMPLETED and an emptied cart: 409).
+    try:
+        cart = await _cart(rt, command)
+    except DownstreamUnavailable as exc:  # a replay still names its session
+        existing = await rt.read(lambda uow: _find_by_key(uow, command))
+        if existing is None:
+            raise
+        raise DownstreamUnavailableForSession(
+            exc, checkout_id=existing.id, status=existing.status
+        ) from exc
     existing = await rt.read(lambda uow: _find_by_key(uow, command))
     if existing is not None:
-        with naming_the_session(existing.id, lambda: existing.status):
-            cart = await _cart(rt, command)
         return await replay(rt, existing, command, cart)
-    cart = await _cart(rt, command)
     if not cart.get("items"):
         raise EmptyCart()
     session = new_session(command, await snapshot_of(rt, cart), config_version=rt.config_version())
