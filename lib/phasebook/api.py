@@ -9,6 +9,7 @@ connection failures → :class:`PlatformUnreachable`, timeouts → :class:`ApiTi
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -72,13 +73,35 @@ class ApiClient:
         self._journal = journal
         self._redactor = redactor
         self._test_id = test_id
-        self._http = httpx.Client(
-            base_url=self.base_url,
-            transport=transport,
-            timeout=timeout,
-            verify=shared_ssl_context(),
-            limits=POOL_LIMITS,
-        )
+        self._client_options: dict[str, Any] = {
+            "base_url": self.base_url,
+            "transport": transport,
+            "timeout": timeout,
+            "verify": shared_ssl_context(),
+            "limits": POOL_LIMITS,
+        }
+        self._local = threading.local()
+        self._clients: list[tuple[threading.Thread, httpx.Client]] = []
+        self._clients_lock = threading.Lock()
+
+    @property
+    def _http(self) -> httpx.Client:
+        """This thread's HTTP client. One pool shared by many threads (100 in flight in
+        44_consistency_1000) let httpcore close a connection another thread was reading from
+        (``ReadError: [Errno 9] Bad file descriptor``, CI, even with every connection kept
+        alive); a pool per thread is only ever used by that thread. Clients of threads that
+        have ended are closed when the next one is made, so sockets do not pile up."""
+        client = getattr(self._local, "client", None)
+        if client is None:
+            client = httpx.Client(**self._client_options)
+            self._local.client = client
+            with self._clients_lock:
+                ended = [c for t, c in self._clients if not t.is_alive()]
+                self._clients = [(t, c) for t, c in self._clients if t.is_alive()]
+                self._clients.append((threading.current_thread(), client))
+            for old in ended:
+                old.close()
+        return client
 
     @property
     def user_id(self) -> Any:
@@ -347,7 +370,11 @@ class ApiClient:
         return error
 
     def close(self) -> None:
-        self._http.close()
+        with self._clients_lock:
+            clients, self._clients = self._clients, []
+        for _thread, client in clients:
+            client.close()
+        self._local = threading.local()
 
     def __repr__(self) -> str:
         who = self.user.name if self.user is not None else "anonymous"
