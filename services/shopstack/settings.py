@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -54,6 +55,19 @@ def _auth(mode_raw: str, jwt_secret: str) -> str:
     return auth_mode
 
 
+_NAMESPACE = re.compile(r"[a-z_][a-z0-9_]{0,39}")
+
+
+def _namespace(raw: str) -> str:
+    """The prefix of the platform's PostgreSQL schemas and Redis keys: one lower-case word."""
+    if not _NAMESPACE.fullmatch(raw):
+        raise SettingsError(
+            f"SHOPSTACK_DB_NAMESPACE={raw!r}: use 1-40 lower-case letters, digits or '_', "
+            "not starting with a digit (e.g. 'shopstack' or 'ci_run_7')"
+        )
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     state_dir: Path
@@ -78,7 +92,7 @@ class Settings:
         return cls(
             state_dir=Path(os.environ.get("SHOPSTACK_STATE_DIR", ".shopstack")).resolve(),
             database_url=os.environ.get("SHOPSTACK_DATABASE_URL") or None,
-            db_namespace=os.environ.get("SHOPSTACK_DB_NAMESPACE", "shopstack"),
+            db_namespace=_namespace(os.environ.get("SHOPSTACK_DB_NAMESPACE", "shopstack")),
             redis_url=os.environ.get("SHOPSTACK_REDIS_URL") or None,
             auth_mode=auth_mode,
             jwt_secret=jwt_secret,

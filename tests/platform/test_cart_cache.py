@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import secrets
 import threading
 from decimal import Decimal
 
@@ -17,6 +18,11 @@ from shopstack.cart.service import CartService
 from shopstack.wire import utcnow
 
 USER = Caller("default", 1)
+
+
+def _fresh_namespace() -> str:
+    """A namespace no platform uses: the test Redis may be shared with running platforms."""
+    return "test_" + secrets.token_hex(4)
 
 
 class FakeProducts:
@@ -90,11 +96,10 @@ def test_a_fill_racing_a_write_is_discarded_in_redis(redis_url):
 
     async def scenario():
         client = aioredis.from_url(redis_url, decode_responses=True)
-        await client.delete("cart:default/1", "cart:default/1:gen")
-        cache = RedisCartCache(client)
+        cache = RedisCartCache(client, namespace=_fresh_namespace())
         try:
             written, after = await _race(cache)
-            stored = await client.get("cart:default/1")
+            stored = await client.get(cache.keys("default/1")[0])
         finally:
             await cache.aclose()
         return written, after, stored
@@ -113,8 +118,7 @@ def test_fill_is_refused_once_the_generation_moved(kind, request):
             import redis.asyncio as aioredis
 
             client = aioredis.from_url(request.getfixturevalue("redis_url"), decode_responses=True)
-            await client.delete("cart:9", "cart:9:gen")
-            cache = RedisCartCache(client)
+            cache = RedisCartCache(client, namespace=_fresh_namespace())
         try:
             _, generation = await cache.lookup(9)
             await cache.invalidate(9)
@@ -138,3 +142,28 @@ def test_in_process_cache_evicts_the_least_recently_used_entry():
         return [(await cache.lookup(user))[0] for user in (1, 2, 3)]
 
     assert asyncio.run(scenario()) == [None, {"user": 2}, {"user": 3}]
+
+
+def test_two_namespaces_on_one_redis_never_see_each_others_carts(redis_url):
+    """Two platforms sharing a Redis (CI's workers did) keep their carts apart, as their
+    PostgreSQL schemas do."""
+    import redis.asyncio as aioredis
+
+    async def scenario():
+        client = aioredis.from_url(redis_url, decode_responses=True)
+        one = RedisCartCache(client, namespace=_fresh_namespace())
+        other = RedisCartCache(client, namespace=_fresh_namespace())
+        try:
+            _, generation = await one.lookup("default/1")
+            filled = await one.fill("default/1", generation, {"platform": "one"})
+            seen_by_other, _ = await other.lookup("default/1")
+            await other.invalidate("default/1")
+            still_there, _ = await one.lookup("default/1")
+        finally:
+            await one.aclose()
+        return filled, seen_by_other, still_there
+
+    filled, seen_by_other, still_there = asyncio.run(scenario())
+    assert filled is True
+    assert seen_by_other is None
+    assert still_there == {"platform": "one"}

@@ -4,6 +4,7 @@ platform, and on the service with a real database and each cache (in-process, Re
 from __future__ import annotations
 
 import asyncio
+import secrets
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
@@ -90,8 +91,7 @@ def test_reads_racing_writes_never_show_an_older_quantity_in_the_service(kind, r
 
             url = request.getfixturevalue("redis_url")
             client = aioredis.from_url(url, decode_responses=True)
-            await client.delete("cart:default/1", "cart:default/1:gen")
-            cache = RedisCartCache(client)
+            cache = RedisCartCache(client, namespace="test_" + secrets.token_hex(4))
         try:
             await _hammer_service(CartService(CartRepository(engine), cache, FixedPrices()))
         finally:

@@ -247,10 +247,10 @@ def test_redis_generation_keys_expire(redis_url):
 
     async def scenario() -> int:
         client = aioredis.from_url(redis_url, decode_responses=True)
-        cache = RedisCartCache(client, generation_ttl_s=600)
+        cache = RedisCartCache(client, namespace="test_ttl", generation_ttl_s=600)
         try:
             await cache.invalidate(4242)
-            return await client.ttl(RedisCartCache.keys(4242)[1])
+            return await client.ttl(cache.keys(4242)[1])
         finally:
             await cache.aclose()
 
@@ -290,6 +290,19 @@ def test_body_limit_is_read_from_the_environment(monkeypatch):
         SettingsError, match="SHOPSTACK_MAX_BODY_BYTES='lots' is not a whole number"
     ):
         Settings.from_env()
+
+
+@pytest.mark.parametrize("namespace", ["", "Shop", "my-stack", "1st", "a:b", "x" * 41])
+def test_settings_refuse_a_namespace_that_is_not_one_lower_case_word(monkeypatch, namespace):
+    """It prefixes PostgreSQL schemas and Redis keys: a value that is neither is refused."""
+    monkeypatch.setenv("SHOPSTACK_DB_NAMESPACE", namespace)
+    with pytest.raises(SettingsError, match="SHOPSTACK_DB_NAMESPACE=.*lower-case letters"):
+        Settings.from_env()
+
+
+def test_settings_take_a_namespace_of_letters_digits_and_underscores(monkeypatch):
+    monkeypatch.setenv("SHOPSTACK_DB_NAMESPACE", "ci_run_7")
+    assert Settings.from_env().db_namespace == "ci_run_7"
 
 
 def test_a_service_route_answers_an_unparsable_body_in_the_contract_shape():

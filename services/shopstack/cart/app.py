@@ -21,7 +21,7 @@ from shopstack.webapp import ServiceContext, create_service_app
 async def cart_service(context: ServiceContext) -> AsyncIterator[None]:
     """The cart's cache and catalogue client, around its repository."""
     downstream = Downstream("cart", timeout_s=context.settings.downstream_timeout_s)
-    cache = open_cache(context.settings.redis_url)
+    cache = open_cache(context.settings.redis_url, namespace=context.settings.db_namespace)
     repository = CartRepository(context.engine)
     context.app.state.cart = CartService(repository, cache, CatalogProducts(downstream))
     try:

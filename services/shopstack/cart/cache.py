@@ -12,8 +12,12 @@ no reader can see the cart as it was before it.
 The bookkeeping is bounded. In-process, generations live in an LRU of ``max_generations``
 users; they come from one process-wide counter, and a user without an entry reads the highest
 generation ever evicted, so an eviction can only refuse a fill, never let a stale one in.
-In Redis, ``cart:{id}:gen`` expires after ``GENERATION_TTL_S`` (a day): far longer than a
-cache entry lives or a read can take, so a generation never expires under a reader.
+In Redis, ``<namespace>:cart:{id}:gen`` expires after ``GENERATION_TTL_S`` (a day): far longer
+than a cache entry lives or a read can take, so a generation never expires under a reader.
+
+Redis keys start with the platform's ``SHOPSTACK_DB_NAMESPACE``, as its PostgreSQL schemas do:
+two platforms that share one Redis (CI's workers, a staging and a test stack) never read each
+other's carts.
 """
 
 from __future__ import annotations
@@ -101,20 +105,26 @@ return 0
 
 
 class RedisCartCache:
-    """Entries at ``cart:{user_key}`` (JSON, with a TTL), generations at ``cart:{user_key}:gen``
-    (expiring after ``generation_ttl_s``)."""
+    """Entries at ``<namespace>:cart:{user_key}`` (JSON, with a TTL), generations at
+    ``<namespace>:cart:{user_key}:gen`` (expiring after ``generation_ttl_s``)."""
 
     def __init__(
-        self, client: Any, *, ttl_s: int = 300, generation_ttl_s: int = GENERATION_TTL_S
+        self,
+        client: Any,
+        *,
+        namespace: str,
+        ttl_s: int = 300,
+        generation_ttl_s: int = GENERATION_TTL_S,
     ) -> None:
         self._redis = client
+        self._namespace = namespace
         self._ttl_s = ttl_s
         self._generation_ttl_s = generation_ttl_s
         self._fill_script = client.register_script(_FILL_IF_CURRENT)
 
-    @staticmethod
-    def keys(user_key: str) -> tuple[str, str]:
-        return f"cart:{user_key}", f"cart:{user_key}:gen"
+    def keys(self, user_key: str) -> tuple[str, str]:
+        entry = f"{self._namespace}:cart:{user_key}"
+        return entry, f"{entry}:gen"
 
     async def lookup(self, user_key: str) -> tuple[View | None, int]:
         raw, generation = await self._redis.mget(self.keys(user_key))
@@ -140,9 +150,10 @@ class RedisCartCache:
         await self._redis.aclose()
 
 
-def open_cache(redis_url: str | None) -> CartCache:
+def open_cache(redis_url: str | None, *, namespace: str) -> CartCache:
     if not redis_url:
         return InProcessCartCache()
     import redis.asyncio as aioredis  # only needed in the Redis profile
 
-    return RedisCartCache(aioredis.from_url(redis_url, decode_responses=True))
+    client = aioredis.from_url(redis_url, decode_responses=True)
+    return RedisCartCache(client, namespace=namespace)
