@@ -40,20 +40,16 @@ def profile(request: pytest.FixtureRequest) -> tuple[dict[str, str], list[str]]:
     return env, ["--params", str(REPO / "params" / "postgres.yaml")]
 
 
-def test_the_performance_notebook_passes_a_short_distributed_run(tmp_path, profile):
+def _run_alone(notebook: str, profile, out: Path, *notebook_params: str) -> tuple[list[str], str]:
+    """``phasebook run --embedded -k notebook -p …`` must pass: the test ids it ran, none failed,
+    errored or skipped, and the executed notebook's text."""
     env, params = profile
-    out = tmp_path / "run"
     result = run_phasebook(
         "--embedded",
         *params,
         "-k",
-        "46_performance",
-        "-p",
-        "clients",
-        str(CLIENTS),
-        "-p",
-        "requests_per_client",
-        str(REQUESTS_PER_CLIENT),
+        notebook,
+        *notebook_params,
         "--out",
         str(out),
         env=env,
@@ -62,38 +58,24 @@ def test_the_performance_notebook_passes_a_short_distributed_run(tmp_path, profi
     )
     assert result.returncode == 0, result.stdout + result.stderr
     cases = {c.get("name").split()[0]: c for c in ET.parse(out / "junit.xml").iter("testcase")}
-    assert sorted(cases) == ["S8.1", "S8.2", "S8.3", "S8.4"]
     assert [tid for tid, case in cases.items() if len(case)] == []  # no failure, error or skip
-    notebook = (out / "46_performance.ipynb").read_text(encoding="utf-8")
+    return sorted(cases), (out / f"{notebook}.ipynb").read_text(encoding="utf-8")
+
+
+def test_the_performance_notebook_passes_a_short_distributed_run(tmp_path, profile):
+    load = ["-p", "clients", str(CLIENTS), "-p", "requests_per_client", str(REQUESTS_PER_CLIENT)]
+    tests, notebook = _run_alone("46_performance", profile, tmp_path / "run", *load)
+    assert tests == ["S8.1", "S8.2", "S8.3", "S8.4"]
     assert f"requests sent == {CLIENTS * REQUESTS_PER_CLIENT}" in notebook
     assert "workers that reported == [0, 1]" in notebook
 
 
 def test_the_event_performance_notebook_passes_a_short_run(tmp_path, profile):
     """10,000 events read back page by page, 50 publications at once and a 5 s memory soak."""
-    env, params = profile
-    out = tmp_path / "run"
     roomy_limits = ["single_publish_ms", "concurrent_mean_ms", "query_10k_ms"]
-    result = run_phasebook(
-        "--embedded",
-        *params,
-        "-k",
-        "35_event_performance",
-        "-p",
-        "soak_s",
-        "5",
-        *[arg for name in roomy_limits for arg in ("-p", name, "10000")],
-        "--out",
-        str(out),
-        env=env,
-        cwd=REPO,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    cases = {c.get("name").split()[0]: c for c in ET.parse(out / "junit.xml").iter("testcase")}
-    assert sorted(cases) == ["M.1", "P.1", "P.2", "P.3"]
-    assert [tid for tid, case in cases.items() if len(case)] == []  # no failure, error or skip
-    notebook = (out / "35_event_performance.ipynb").read_text(encoding="utf-8")
+    short = ["-p", "soak_s", "5", *[a for n in roomy_limits for a in ("-p", n, "10000")]]
+    tests, notebook = _run_alone("35_event_performance", profile, tmp_path / "run", *short)
+    assert tests == ["M.1", "P.1", "P.2", "P.3"]
     assert "events read == 10000" in notebook
     assert "in order, sequences 1 … query_events" in notebook
     assert "checkout RSS grew less than 50 MB" in notebook
