@@ -13,7 +13,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from .conftest import BIN, ROOT
+from .conftest import BIN, ROOT, clean_env
 
 
 def free_port() -> int:
@@ -58,6 +58,25 @@ def jupyter_lab(notebook_dir: Path, *, env: dict[str, str], log: Path, timeout_s
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=10)
+
+
+def start_make_lab(
+    *, lab_dir: Path, state_dir: Path, port: int, lab_args: str, log: Path
+) -> subprocess.Popen:
+    """``make lab`` (platform on free ports in ``state_dir``, Lab on ``port``) in a session of
+    its own, so that ``os.killpg(proc.pid, SIGTERM)`` stops Lab and runs make lab's clean-up;
+    its output goes to ``log``. Nothing is exported to it (:func:`clean_env`)."""
+    command = ["make", "--no-print-directory", "lab", f"LAB_DIR={lab_dir}"]
+    command += [f"STATE_DIR={state_dir}", "PORTS=auto", f"LAB_PORT={port}", f"LAB_ARGS={lab_args}"]
+    with open(log, "w") as handle:
+        return subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=clean_env(),
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 def wait_until_serving(

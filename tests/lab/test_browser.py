@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import BIN, ROOT, clean_env
-from .jupyter_server import free_port, wait_until_serving
+from .jupyter_server import free_port, start_make_lab, wait_until_serving
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -68,26 +68,10 @@ def lab(tmp_path_factory):
         f"--LabApp.expose_app_in_browser=True --LabApp.workspaces_dir={work / 'workspaces'} "
         f"--LabApp.user_settings_dir={work / 'settings'}"
     )
-    command = [
-        "make",
-        "--no-print-directory",
-        "lab",
-        f"LAB_DIR={work / 'lab'}",
-        f"STATE_DIR={work / 'state'}",
-        "PORTS=auto",
-        f"LAB_PORT={port}",
-        f"LAB_ARGS={lab_args}",
-    ]
     log = work / "make-lab.log"
-    with open(log, "w") as handle:
-        proc = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=clean_env(),
-            stdout=handle,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    proc = start_make_lab(
+        lab_dir=work / "lab", state_dir=work / "state", port=port, lab_args=lab_args, log=log
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_serving(base, token, proc, log)

@@ -23,7 +23,8 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
 def _measures_this_machine(path: Path) -> bool:
-    """Load notebooks (20_load, 46_performance) say ``"nbval": "skip"`` in their metadata."""
+    """Notebooks that measure the machine (20_load, 35_event_performance, 46_performance) say
+    ``"nbval": "skip"`` in their metadata."""
     return json.loads(path.read_text())["metadata"].get("phasebook", {}).get("nbval") == "skip"
 
 
